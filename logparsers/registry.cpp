@@ -1,0 +1,30 @@
+// The explicit list of parsers. Adding a parser = one line here + one in CMakeLists.txt.
+// Order matters for sniffing: more specific formats come first.
+#include "parser.hpp"
+
+namespace extriage {
+
+std::unique_ptr<Parser> make_exchange_setup_parser();
+
+const std::vector<std::unique_ptr<Parser>>& parsers() {
+    static const std::vector<std::unique_ptr<Parser>> all = [] {
+        std::vector<std::unique_ptr<Parser>> v;
+        v.push_back(make_exchange_setup_parser());
+        return v;
+    }();
+    return all;
+}
+
+const Parser* find_parser(std::string_view name) {
+    for (const auto& p : parsers())
+        if (p->name() == name) return p.get();
+    return nullptr;
+}
+
+const Parser* sniff_parser(const SniffInput& in) {
+    for (const auto& p : parsers())
+        if (p->sniff(in)) return p.get();
+    return nullptr;
+}
+
+}  // namespace extriage

@@ -1,0 +1,52 @@
+// Analysis driver.
+#include "app/analyze.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include <fmt/format.h>
+
+namespace extriage {
+
+AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags) {
+    AnalysisResult result;
+    Engine engine(rules, diags);
+    for (const auto& input : inputs) {
+        size_t diags_before = diags.size();
+        uint64_t records_before = engine.records_seen();
+        try {
+            auto source = input.open();
+            input.parser->parse(*source, input.display_path, engine, diags);
+        } catch (const InputError& e) {
+            diags.error_at_line(input.display_path, 0, e.what(), std::string(input.parser->name()));
+            // The parser may have stopped mid-file: close the file so its findings still count.
+            engine.on_file_end(input.display_path);
+        } catch (const std::bad_alloc&) {
+            diags.error_at_line(input.display_path, 0, "out of memory while parsing this file", std::string(input.parser->name()));
+            engine.on_file_end(input.display_path);
+        }
+        result.files.push_back({input.display_path, std::string(input.parser->name()),
+                                engine.records_seen() - records_before, diags.size() - diags_before});
+    }
+    result.runs = std::move(engine.segments());
+    result.findings = std::move(engine.findings());
+    std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+        uint64_t la = a.evidence.empty() ? 0 : a.evidence.front().line;
+        uint64_t lb = b.evidence.empty() ? 0 : b.evidence.front().line;
+        uint64_t oa = a.evidence.empty() ? 0 : a.evidence.front().offset;
+        uint64_t ob = b.evidence.empty() ? 0 : b.evidence.front().offset;
+        return std::tie(a.path, a.segment, la, oa, a.rule_id) < std::tie(b.path, b.segment, lb, ob, b.rule_id);
+    });
+    return result;
+}
+
+AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,
+                             const AnalyzeOptions& options) {
+    DiscoverStats stats;
+    auto inputs = discover_inputs(paths, options.discover, diags, stats);
+    AnalysisResult result = analyze_inputs(inputs, rules, diags);
+    result.discover = stats;
+    return result;
+}
+
+}  // namespace extriage

@@ -1,0 +1,38 @@
+// The analysis driver: discover inputs, parse each with its parser into the engine, and
+// collect findings, runs and per-file statistics in a deterministic order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/discover.hpp"
+#include "diagnostics.hpp"
+#include "engine/engine.hpp"
+
+namespace extriage {
+
+struct FileSummary {
+    std::string path;
+    std::string parser;
+    uint64_t records = 0;
+    size_t diagnostics = 0;
+};
+
+struct AnalysisResult {
+    std::vector<FileSummary> files;
+    std::vector<Segment> runs;
+    std::vector<Finding> findings;
+    DiscoverStats discover;
+};
+
+struct AnalyzeOptions {
+    DiscoverOptions discover;
+};
+
+AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,
+                             const AnalyzeOptions& options = {});
+
+// Parses already-discovered inputs (used by analyze_paths and by batch triage).
+AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags);
+
+}  // namespace extriage

@@ -1,0 +1,556 @@
+// Single-pass rule evaluation. Per record: one RE2::Set match per (parser, field) finds the
+// candidate leaves, the rule's `where` prefilter and scope gate are checked, and only then
+// the leaf's own RE2 runs to get captures and the match position. Conditions are evaluated
+// from the leaf states when a run (segment) or the file ends.
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace extriage {
+
+namespace {
+
+constexpr size_t kEvidenceClip = 400;
+constexpr size_t kMaxEachMatchFindings = 200;
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string clip(std::string_view s) {
+    if (s.size() <= kEvidenceClip) return std::string(s);
+    size_t cut = kEvidenceClip;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    return std::string(s.substr(0, cut)) + "…";
+}
+
+// Parses "15.2.1118.20" into numbers; missing parts are 0. False if not a version.
+bool parse_version(std::string_view s, std::array<long, 4>& out) {
+    out = {0, 0, 0, 0};
+    size_t part = 0;
+    const char* p = s.data();
+    const char* end = s.data() + s.size();
+    if (p == end) return false;
+    while (p < end && part < 4) {
+        auto [next, ec] = std::from_chars(p, end, out[part]);
+        if (ec != std::errc()) return false;
+        ++part;
+        p = next;
+        if (p < end && *p == '.') ++p;
+        else break;
+    }
+    return p == end;
+}
+
+bool check_holds(Check::Op op, const std::string& left, const std::string& right) {
+    std::array<long, 4> a{}, b{};
+    switch (op) {
+        case Check::Op::equals: return iequals(left, right);
+        case Check::Op::not_equals: return !iequals(left, right);
+        case Check::Op::version_lt: return parse_version(left, a) && parse_version(right, b) && a < b;
+        case Check::Op::version_ge: return parse_version(left, a) && parse_version(right, b) && a >= b;
+        case Check::Op::same_build:
+            return parse_version(left, a) && parse_version(right, b) && a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+        case Check::Op::different_build:
+            return parse_version(left, a) && parse_version(right, b) && !(a[0] == b[0] && a[1] == b[1] && a[2] == b[2]);
+    }
+    return false;
+}
+
+struct Hit {
+    uint64_t seq = 0;
+    FactList captures;
+    Evidence evidence;
+};
+
+struct LeafState {
+    bool hit = false;
+    uint64_t first_seq = 0;
+    uint64_t last_seq = 0;
+    Hit picked;
+};
+
+struct SequenceState {
+    size_t next = 0;
+    std::vector<Hit> steps;
+};
+
+struct PendingEach {
+    FactList facts;
+    std::vector<Evidence> evidence;
+    uint64_t count = 0;
+};
+
+}  // namespace
+
+struct Engine::ScopeState {
+    std::vector<std::vector<LeafState>> leaves;                 // [rule][leaf]
+    std::vector<std::map<const Condition*, SequenceState>> sequences;
+    std::vector<std::map<std::string, PendingEach>> each;       // [rule] dedupe key -> finding
+    bool touched = false;
+
+    void reset(const RuleSet& rs) {
+        leaves.assign(rs.rules().size(), {});
+        sequences.assign(rs.rules().size(), {});
+        each.assign(rs.rules().size(), {});
+        for (size_t i = 0; i < rs.rules().size(); ++i) leaves[i].resize(rs.rules()[i]->leaves.size());
+        touched = false;
+    }
+};
+
+struct Engine::Impl {
+    const RuleSet& rules;
+    DiagSink& diags;
+    EngineOptions options;
+    ScopeState file_state;
+    ScopeState run_state;
+    std::string path;
+    std::string parser;
+    uint64_t seq = 0;
+    bool error_seen = false;          // the current run has reached its first error-level record
+    int current_segment = -1;
+    int max_segment = -1;
+    size_t file_first_finding = 0;
+    FactList last_run_facts;
+    bool oom_reported = false;
+    // Per rule: for every leaf that is a sequence step, the owning sequence and its position.
+    std::vector<std::vector<std::pair<const Condition*, size_t>>> sequence_steps;
+
+    Impl(const RuleSet& r, DiagSink& d, EngineOptions o) : rules(r), diags(d), options(o) {
+        file_state.reset(rules);
+        run_state.reset(rules);
+        sequence_steps.resize(rules.rules().size());
+        for (size_t i = 0; i < rules.rules().size(); ++i) {
+            const Rule& rule = *rules.rules()[i];
+            sequence_steps[i].assign(rule.leaves.size(), {nullptr, 0});
+            std::function<void(const Condition&)> walk = [&](const Condition& c) {
+                if (c.op == Condition::Op::sequence)
+                    for (size_t k = 0; k < c.children.size(); ++k)
+                        sequence_steps[i][static_cast<size_t>(c.children[k].leaf)] = {&c, k};
+                for (const auto& child : c.children) walk(child);
+            };
+            walk(rule.match);
+        }
+    }
+
+    bool rule_active(int rule_index) const { return options.only_rule < 0 || options.only_rule == rule_index; }
+
+    static bool where_ok(const Rule& rule, const Record& rec) {
+        for (const auto& w : rule.where) {
+            std::string_view v = rec.field(w.field);
+            if (std::none_of(w.values.begin(), w.values.end(), [&](const std::string& x) { return iequals(x, v); }))
+                return false;
+        }
+        return true;
+    }
+
+    // Runs the leaf's own regex for captures and the physical line of the match.
+    bool extract(const Leaf& leaf, const Record& rec, std::string_view value, Hit& out) {
+        const int groups = leaf.re->NumberOfCapturingGroups();
+        std::vector<re2::StringPiece> sub(static_cast<size_t>(groups) + 1);
+        if (!leaf.re->Match(value, 0, value.size(), RE2::UNANCHORED, sub.data(), groups + 1)) return false;
+        out.seq = seq;
+        out.captures.clear();
+        for (int g = 1; g <= groups; ++g) {
+            const std::string& name = leaf.capture_names[static_cast<size_t>(g - 1)];
+            if (!name.empty() && sub[static_cast<size_t>(g)].data() != nullptr)
+                out.captures.emplace_back(name, std::string(sub[static_cast<size_t>(g)]));
+        }
+        out.evidence.path = std::string(rec.path);
+        out.evidence.offset = rec.offset;
+        out.evidence.line = rec.line;
+        std::string_view line_text = rec.raw;
+        if (leaf.field == "text" && rec.line > 0) {
+            // Point at the physical line that matched: continuation lines follow the first one.
+            size_t match_at = static_cast<size_t>(sub[0].data() - value.data());
+            size_t newlines = static_cast<size_t>(std::count(value.begin(), value.begin() + static_cast<long>(match_at), '\n'));
+            if (newlines > 0) {
+                size_t start = value.rfind('\n', match_at == 0 ? 0 : match_at - 1) + 1;
+                size_t end = value.find('\n', match_at);
+                line_text = value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+                out.evidence.line = rec.line + newlines;
+            }
+        }
+        out.evidence.text = clip(line_text);
+        return true;
+    }
+
+    void on_leaf_hit(int rule_index, int leaf_index, const Record& rec, std::string_view value) {
+        const Rule& rule = *rules.rules()[static_cast<size_t>(rule_index)];
+        const Leaf& leaf = rule.leaves[static_cast<size_t>(leaf_index)];
+        if (leaf.scope == Scope::error && !error_seen) return;
+        ScopeState& st = leaf.scope == Scope::file ? file_state : run_state;
+        st.touched = true;
+        LeafState& ls = st.leaves[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
+        const bool want = !ls.hit || !leaf.pick_first;
+        auto [seq_cond, step] = sequence_steps[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
+        SequenceState* sq = nullptr;
+        if (seq_cond) {
+            sq = &st.sequences[static_cast<size_t>(rule_index)][seq_cond];
+            if (sq->steps.size() < seq_cond->children.size()) sq->steps.resize(seq_cond->children.size());
+            bool advances = sq->next == step && (step == 0 || sq->steps[step - 1].seq < seq);
+            if (!advances && !want) return;
+            Hit hit;
+            if (!extract(leaf, rec, value, hit)) return;
+            if (advances) {
+                sq->steps[step] = hit;
+                ++sq->next;
+            }
+            record_hit(ls, std::move(hit), want);
+            return;
+        }
+        if (!want) {
+            ls.last_seq = seq;
+            return;
+        }
+        Hit hit;
+        if (!extract(leaf, rec, value, hit)) return;
+        record_hit(ls, std::move(hit), want);
+    }
+
+    void record_hit(LeafState& ls, Hit hit, bool want) {
+        if (!ls.hit) ls.first_seq = hit.seq;
+        ls.last_seq = hit.seq;
+        ls.hit = true;
+        if (want) ls.picked = std::move(hit);
+    }
+
+    // Each-match rules decide on the single record: `hits` holds the leaves that matched it.
+    void on_each_match(int rule_index, const Record& rec, const std::vector<int>& hits) {
+        const Rule& rule = *rules.rules()[static_cast<size_t>(rule_index)];
+        ScopeState& st = rule.scope == Scope::file ? file_state : run_state;
+        if (rule.scope == Scope::error && !error_seen) return;
+        std::function<bool(const Condition&)> holds = [&](const Condition& c) -> bool {
+            switch (c.op) {
+                case Condition::Op::leaf: return std::find(hits.begin(), hits.end(), c.leaf) != hits.end();
+                case Condition::Op::all: return std::all_of(c.children.begin(), c.children.end(), holds);
+                case Condition::Op::any: return std::any_of(c.children.begin(), c.children.end(), holds);
+                case Condition::Op::none: return std::none_of(c.children.begin(), c.children.end(), holds);
+                default: return false;
+            }
+        };
+        if (!holds(rule.match)) return;
+        FactList facts;
+        std::vector<Evidence> evidence;
+        for (int leaf_index : hits) {
+            const Leaf& leaf = rule.leaves[static_cast<size_t>(leaf_index)];
+            if (leaf.optional) continue;
+            Hit hit;
+            if (!extract(leaf, rec, rec.field(leaf.field), hit)) continue;
+            for (auto& kv : hit.captures)
+                if (std::none_of(facts.begin(), facts.end(), [&](const auto& f) { return f.first == kv.first; }))
+                    facts.push_back(std::move(kv));
+            evidence.push_back(std::move(hit.evidence));
+        }
+        std::string key;
+        for (const auto& name : rule.dedupe_by) {
+            for (const auto& [k, v] : facts)
+                if (k == name) key += v;
+            key += '\x1f';
+        }
+        if (rule.dedupe_by.empty()) key = std::to_string(seq);
+        auto& bucket = st.each[static_cast<size_t>(rule_index)];
+        auto it = bucket.find(key);
+        if (it == bucket.end()) {
+            if (bucket.size() >= kMaxEachMatchFindings) return;
+            it = bucket.emplace(key, PendingEach{std::move(facts), std::move(evidence), 0}).first;
+        }
+        ++it->second.count;
+        st.touched = true;
+    }
+
+    void match_record(const Record& rec) {
+        const auto* groups = rules.groups_for(rec.parser);
+        if (!groups) return;
+        std::vector<int> set_hits;
+        std::map<int, std::vector<int>> each_hits;   // rule -> leaves that matched this record
+        std::vector<signed char> where_cache(rules.rules().size(), -1);
+        for (const auto& group : *groups) {
+            if (!rec.has_field(group.field)) continue;
+            std::string_view value = rec.field(group.field);
+            set_hits.clear();
+            if (group.set) {
+                RE2::Set::ErrorInfo info{};
+                if (!group.set->Match(value, &set_hits, &info) && info.kind != RE2::Set::kNoError) {
+                    if (!oom_reported) {
+                        oom_reported = true;
+                        diags.warning_at_line(path, rec.line,
+                                              "the pattern set ran out of memory on this record; matching patterns one by one",
+                                              "engine");
+                    }
+                    set_hits.clear();
+                    for (size_t i = 0; i < group.leaves.size(); ++i) set_hits.push_back(static_cast<int>(i));
+                }
+            } else {
+                for (size_t i = 0; i < group.leaves.size(); ++i) set_hits.push_back(static_cast<int>(i));
+            }
+            std::sort(set_hits.begin(), set_hits.end());
+            for (int index : set_hits) {
+                const auto& ref = group.leaves[static_cast<size_t>(index)];
+                if (!rule_active(ref.rule)) continue;
+                const Rule& rule = *rules.rules()[static_cast<size_t>(ref.rule)];
+                auto& w = where_cache[static_cast<size_t>(ref.rule)];
+                if (w < 0) w = where_ok(rule, rec) ? 1 : 0;
+                if (!w) continue;
+                const Leaf& leaf = rule.leaves[static_cast<size_t>(ref.leaf)];
+                if (!group.set && !RE2::PartialMatch(value, *leaf.re)) continue;
+                if (rule.each_match && !leaf.optional) {
+                    each_hits[ref.rule].push_back(ref.leaf);
+                    continue;
+                }
+                on_leaf_hit(ref.rule, ref.leaf, rec, value);
+            }
+        }
+        for (auto& [rule_index, hits] : each_hits) on_each_match(rule_index, rec, hits);
+    }
+
+    // --- evaluation at the end of a scope ---
+
+    struct Outcome {
+        FactList captures;
+        std::vector<Evidence> evidence;
+    };
+
+    const LeafState& leaf_state(int rule_index, const Leaf& leaf, int leaf_index) const {
+        const ScopeState& st = leaf.scope == Scope::file ? file_state : run_state;
+        return st.leaves[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
+    }
+
+    static void add_captures(FactList& into, const FactList& from) {
+        for (const auto& kv : from)
+            if (std::none_of(into.begin(), into.end(), [&](const auto& f) { return f.first == kv.first; }))
+                into.push_back(kv);
+    }
+
+    bool eval(int rule_index, const Condition& c, Outcome& out) const {
+        const Rule& rule = *rules.rules()[static_cast<size_t>(rule_index)];
+        switch (c.op) {
+            case Condition::Op::leaf: {
+                const LeafState& ls = leaf_state(rule_index, rule.leaves[static_cast<size_t>(c.leaf)], c.leaf);
+                if (!ls.hit) return false;
+                add_captures(out.captures, ls.picked.captures);
+                out.evidence.push_back(ls.picked.evidence);
+                return true;
+            }
+            case Condition::Op::all: {
+                Outcome tmp;
+                for (const auto& child : c.children)
+                    if (!eval(rule_index, child, tmp)) return false;
+                add_captures(out.captures, tmp.captures);
+                out.evidence.insert(out.evidence.end(), tmp.evidence.begin(), tmp.evidence.end());
+                return true;
+            }
+            case Condition::Op::any: {
+                bool any = false;
+                for (const auto& child : c.children) any = eval(rule_index, child, out) || any;
+                return any;
+            }
+            case Condition::Op::none: {
+                Outcome ignored;
+                for (const auto& child : c.children)
+                    if (eval(rule_index, child, ignored)) return false;
+                return true;
+            }
+            case Condition::Op::sequence: {
+                const Leaf& first = rule.leaves[static_cast<size_t>(c.children.front().leaf)];
+                const ScopeState& st = first.scope == Scope::file ? file_state : run_state;
+                const auto& seqs = st.sequences[static_cast<size_t>(rule_index)];
+                auto it = seqs.find(&c);
+                if (it == seqs.end() || it->second.next < c.children.size()) return false;
+                for (const auto& step : it->second.steps) {
+                    add_captures(out.captures, step.captures);
+                    out.evidence.push_back(step.evidence);
+                }
+                return true;
+            }
+            case Condition::Op::without_later: {
+                const int a = c.children[0].leaf, b = c.children[1].leaf;
+                const LeafState& la = leaf_state(rule_index, rule.leaves[static_cast<size_t>(a)], a);
+                const LeafState& lb = leaf_state(rule_index, rule.leaves[static_cast<size_t>(b)], b);
+                if (!la.hit || (lb.hit && lb.last_seq > la.last_seq)) return false;
+                add_captures(out.captures, la.picked.captures);
+                out.evidence.push_back(la.picked.evidence);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Builds, checks and renders one finding. Returns false when a check fails.
+    bool finish(const Rule& rule, int rule_index, FactList captured, std::vector<Evidence> evidence,
+                const FactList& run_facts, int segment, uint64_t count, std::vector<Finding>& out) const {
+        FactList facts = std::move(captured);
+        for (size_t i = 0; i < rule.leaves.size(); ++i) {
+            const Leaf& leaf = rule.leaves[i];
+            if (!leaf.optional) continue;
+            const LeafState& ls = leaf_state(rule_index, leaf, static_cast<int>(i));
+            if (ls.hit) add_captures(facts, ls.picked.captures);
+        }
+        add_captures(facts, rule.default_facts);
+        for (const auto& kv : rule.static_facts) facts.push_back(kv);
+        auto lookup = [&](std::string_view name) -> std::optional<std::string> {
+            if (name.starts_with("run.")) {
+                for (const auto& [k, v] : run_facts)
+                    if (k == name.substr(4)) return v;
+                return std::nullopt;
+            }
+            if (name == "file") return path;
+            for (const auto& [k, v] : facts)
+                if (k == name) return v;
+            return std::nullopt;
+        };
+        for (const auto& chk : rule.checks) {
+            std::string l = chk.left.render(lookup, "\x01"), r = chk.right.render(lookup, "\x01");
+            if (l.find('\x01') != std::string::npos || r.find('\x01') != std::string::npos) return false;
+            if (!check_holds(chk.op, l, r)) return false;
+        }
+        std::sort(evidence.begin(), evidence.end(), [](const Evidence& x, const Evidence& y) {
+            return std::tie(x.path, x.line, x.offset, x.text) < std::tie(y.path, y.line, y.offset, y.text);
+        });
+        evidence.erase(std::unique(evidence.begin(), evidence.end(),
+                                   [](const Evidence& x, const Evidence& y) {
+                                       return x.path == y.path && x.line == y.line && x.offset == y.offset && x.text == y.text;
+                                   }),
+                       evidence.end());
+        Finding f;
+        f.rule_id = rule.id;
+        f.rule_file = rule.file;
+        f.title = rule.title;
+        f.severity = rule.severity;
+        f.path = path;
+        f.segment = segment;
+        f.message = rule.message.render(lookup);
+        for (const auto& step : rule.remediation) f.remediation.push_back(step.render(lookup));
+        f.links = rule.links;
+        f.facts = std::move(facts);
+        f.evidence = std::move(evidence);
+        f.count = count;
+        out.push_back(std::move(f));
+        return true;
+    }
+
+    // Evaluates the rules of the given scopes; fallback rules only when nothing else fired.
+    void evaluate(bool run_scopes, const FactList& run_facts, int segment, std::vector<Finding>& out) {
+        std::vector<Finding> produced;
+        for (int pass = 0; pass < 2; ++pass) {
+            for (size_t i = 0; i < rules.rules().size(); ++i) {
+                if (!rule_active(static_cast<int>(i))) continue;
+                const Rule& rule = *rules.rules()[i];
+                if ((rule.scope != Scope::file) != run_scopes) continue;
+                if (rule.fallback != (pass == 1)) continue;
+                if (rule.fallback && !produced.empty()) continue;
+                const int ri = static_cast<int>(i);
+                if (rule.each_match) {
+                    ScopeState& st = rule.scope == Scope::file ? file_state : run_state;
+                    for (auto& [key, pending] : st.each[i])
+                        finish(rule, ri, pending.facts, pending.evidence, run_facts, segment, pending.count, produced);
+                    continue;
+                }
+                Outcome o;
+                if (eval(ri, rule.match, o))
+                    finish(rule, ri, std::move(o.captures), std::move(o.evidence), run_facts, segment, 1, produced);
+            }
+        }
+        for (auto& f : produced) out.push_back(std::move(f));
+    }
+};
+
+const std::string* Finding::fact(std::string_view name) const {
+    for (const auto& [k, v] : facts)
+        if (k == name) return &v;
+    return nullptr;
+}
+
+RuleSet::RuleSet(std::vector<std::unique_ptr<Rule>> rules) : rules_(std::move(rules)) {
+    std::map<std::pair<std::string, std::string>, std::vector<LeafRef>> pending;
+    for (size_t r = 0; r < rules_.size(); ++r) {
+        const Rule& rule = *rules_[r];
+        for (const auto& source : rule.sources)
+            for (size_t l = 0; l < rule.leaves.size(); ++l)
+                pending[{source, rule.leaves[l].field}].push_back({static_cast<int>(r), static_cast<int>(l)});
+    }
+    for (auto& [key, refs] : pending) {
+        FieldGroup group;
+        group.field = key.second;
+        RE2::Options opts;
+        opts.set_log_errors(false);
+        opts.set_max_mem(256 << 20);
+        auto set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+        bool ok = true;
+        for (const auto& ref : refs) {
+            const Leaf& leaf = rules_[static_cast<size_t>(ref.rule)]->leaves[static_cast<size_t>(ref.leaf)];
+            std::string pattern = leaf.case_sensitive ? leaf.pattern : "(?i)" + leaf.pattern;
+            ok = ok && set->Add(pattern, nullptr) >= 0;
+        }
+        ok = ok && set->Compile();
+        if (ok) group.set = std::move(set);
+        group.leaves = std::move(refs);
+        by_parser_[key.first].push_back(std::move(group));
+    }
+}
+
+const Rule* RuleSet::find(std::string_view id) const {
+    for (const auto& r : rules_)
+        if (r->id == id) return r.get();
+    return nullptr;
+}
+
+const std::vector<RuleSet::FieldGroup>* RuleSet::groups_for(std::string_view parser) const {
+    auto it = by_parser_.find(parser);
+    return it == by_parser_.end() ? nullptr : &it->second;
+}
+
+Engine::Engine(const RuleSet& rules, DiagSink& diags, EngineOptions options)
+    : impl_(std::make_unique<Impl>(rules, diags, options)) {}
+
+Engine::~Engine() = default;
+
+void Engine::on_file_begin(std::string_view path, std::string_view parser) {
+    impl_->path = std::string(path);
+    impl_->parser = std::string(parser);
+    impl_->file_state.reset(impl_->rules);
+    impl_->run_state.reset(impl_->rules);
+    impl_->error_seen = false;
+    impl_->current_segment = -1;
+    impl_->max_segment = -1;
+    impl_->file_first_finding = findings_.size();
+    impl_->last_run_facts.clear();
+}
+
+void Engine::on_record(const Record& record) {
+    ++records_;
+    ++impl_->seq;
+    impl_->current_segment = record.segment;
+    impl_->max_segment = std::max(impl_->max_segment, record.segment);
+    if (record.level >= Level::error) impl_->error_seen = true;
+    impl_->match_record(record);
+}
+
+void Engine::on_segment_end(const Segment& segment) {
+    segments_.push_back(segment);
+    impl_->max_segment = std::max(impl_->max_segment, segment.index);
+    impl_->evaluate(true, segment.facts, segment.index, findings_);
+    impl_->last_run_facts = segment.facts;
+    impl_->run_state.reset(impl_->rules);
+    impl_->error_seen = false;
+}
+
+void Engine::on_file_end(std::string_view) {
+    // Parsers without segments (event logs): the run scope is the whole file.
+    if (impl_->run_state.touched) impl_->evaluate(true, impl_->last_run_facts, -1, findings_);
+    impl_->evaluate(false, impl_->last_run_facts, -1, findings_);
+    for (size_t i = impl_->file_first_finding; i < findings_.size(); ++i)
+        findings_[i].latest = findings_[i].segment < 0 || findings_[i].segment == impl_->max_segment;
+    impl_->run_state.reset(impl_->rules);
+    impl_->file_state.reset(impl_->rules);
+}
+
+}  // namespace extriage

@@ -1,0 +1,75 @@
+// The matching engine: a RuleSet compiles every rule's patterns into one RE2::Set per
+// (parser, field); an Engine is a RecordSink that makes a single pass over the records,
+// keeps small per-leaf states for the current run and file, and turns them into Findings
+// when a run or file ends. Memory depends on the rules, not on the input size.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <re2/set.h>
+
+#include "diagnostics.hpp"
+#include "engine/finding.hpp"
+#include "engine/rule.hpp"
+#include "record.hpp"
+
+namespace extriage {
+
+class RuleSet {
+public:
+    explicit RuleSet(std::vector<std::unique_ptr<Rule>> rules);
+    RuleSet(const RuleSet&) = delete;
+    RuleSet& operator=(const RuleSet&) = delete;
+
+    const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
+    const Rule* find(std::string_view id) const;
+
+    struct LeafRef {
+        int rule = 0;
+        int leaf = 0;
+    };
+    // All leaves reading one field of one parser's records, prefiltered by one RE2::Set.
+    struct FieldGroup {
+        std::string field;
+        std::unique_ptr<RE2::Set> set;     // null when the set could not be built: match leaves one by one
+        std::vector<LeafRef> leaves;       // Set index -> leaf
+    };
+    const std::vector<FieldGroup>* groups_for(std::string_view parser) const;
+
+private:
+    std::vector<std::unique_ptr<Rule>> rules_;
+    std::map<std::string, std::vector<FieldGroup>, std::less<>> by_parser_;
+};
+
+struct EngineOptions {
+    int only_rule = -1;            // evaluate just this rule index (rule examples)
+};
+
+class Engine final : public RecordSink {
+public:
+    Engine(const RuleSet& rules, DiagSink& diags, EngineOptions options = {});
+    ~Engine() override;
+
+    void on_file_begin(std::string_view path, std::string_view parser) override;
+    void on_record(const Record& record) override;
+    void on_segment_end(const Segment& segment) override;
+    void on_file_end(std::string_view path) override;
+
+    std::vector<Finding>& findings() { return findings_; }
+    std::vector<Segment>& segments() { return segments_; }
+    uint64_t records_seen() const { return records_; }
+
+private:
+    struct ScopeState;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    std::vector<Finding> findings_;
+    std::vector<Segment> segments_;
+    uint64_t records_ = 0;
+};
+
+}  // namespace extriage
