@@ -1,5 +1,7 @@
 // extriage command line: analyze logs, test rules, dump parsed records.
 // Exit codes: 0 no findings at/above --fail-on, 1 findings, 2 usage/rule/input errors.
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -39,6 +41,11 @@ std::unique_ptr<RuleSet> load_rule_set(const std::vector<std::string>& dirs, Dia
     return std::make_unique<RuleSet>(std::move(rules));
 }
 
+bool is_iso_date(const std::string& s) {
+    return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
 bool use_color(const std::string& mode) {
     if (mode == "always") return true;
     if (mode == "never") return false;
@@ -61,6 +68,7 @@ int main(int argc, char** argv) {
     std::string min_severity = "info";
     std::string parser_name;
     bool all_runs = false;
+    std::string today;
 
     auto* analyze = app.add_subcommand("analyze", "Analyze log files, folders or bundles and report findings");
     analyze->add_option("paths", paths, "Files or folders (e.g. C:\\ExchangeSetupLogs)")->required();
@@ -73,6 +81,8 @@ int main(int argc, char** argv) {
     analyze->add_option("--color", color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}));
     analyze->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
     analyze->add_flag("--all-runs", all_runs, "Also report findings from earlier setup runs in the same log");
+    analyze->add_option("--today", today, "Date used for support-lifecycle advice (YYYY-MM-DD; default: the system date)")
+        ->check(CLI::Validator([](std::string& s) { return is_iso_date(s) ? std::string() : std::string("expected YYYY-MM-DD"); }, "DATE"));
 
     auto* rules_cmd = app.add_subcommand("rules", "Inspect and test the rule set");
     rules_cmd->require_subcommand(1);

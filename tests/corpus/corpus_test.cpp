@@ -1,0 +1,139 @@
+// Corpus tests: real ExchangeSetup.log files from ../shared/corpus/setup-logs with the failure
+// families and facts a correct diagnosis names (expectations.json). Family ids there use dots
+// (`prereq.dc-out-of-site`); our rule ids use dashes (`prereq-dc-out-of-site`).
+// Skipped, with a message, when the corpus is not present.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "app/analyze.hpp"
+#include "engine/rule_loader.hpp"
+
+using namespace extriage;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string rule_id_of(std::string family) {
+    std::replace(family.begin(), family.end(), '.', '-');
+    return family;
+}
+
+const RuleSet& project_rules() {
+    static std::unique_ptr<RuleSet> rules = [] {
+        DiagSink diags;
+        auto loaded = load_rules({EXTRIAGE_RULES_DIR}, diags);
+        for (const auto& d : diags.snapshot()) MESSAGE(d.format());
+        REQUIRE(diags.error_count() == 0);
+        return std::make_unique<RuleSet>(std::move(loaded));
+    }();
+    return *rules;
+}
+
+// Values of a fact name across the latest-run findings of one file (plus the run facts).
+std::multimap<std::string, std::string> all_facts(const AnalysisResult& r) {
+    std::multimap<std::string, std::string> out;
+    for (const auto& f : r.findings)
+        if (f.latest)
+            for (const auto& [k, v] : f.facts) out.emplace(k, lower(v));
+    return out;
+}
+
+bool has_value(const std::multimap<std::string, std::string>& facts, const std::string& key, const std::string& want,
+               bool substring) {
+    std::vector<std::string> keys{key};
+    if (key.size() > 1 && key.back() == 's') keys.push_back(key.substr(0, key.size() - 1));
+    for (const auto& k : keys) {
+        auto [b, e] = facts.equal_range(k);
+        for (auto it = b; it != e; ++it)
+            if (substring ? it->second.find(lower(want)) != std::string::npos : it->second == lower(want)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("setup-logs: every expected family fires with its facts") {
+    const fs::path dir = fs::path(EXTRIAGE_CORPUS_DIR) / "setup-logs";
+    if (!fs::exists(dir / "expectations.json")) {
+        MESSAGE("corpus not present at " << dir.string() << "; skipped");
+        return;
+    }
+    std::ifstream in(dir / "expectations.json");
+    auto expectations = nlohmann::json::parse(in);
+    size_t checked = 0;
+    for (const auto& entry : expectations) {
+        const std::string log = entry["log"];
+        const fs::path path = dir / log;
+        if (!fs::exists(path)) {
+            MESSAGE("expectation names " << log << ", which the corpus does not hold; skipped");
+            continue;
+        }
+        CAPTURE(log);
+        DiagSink diags;
+        AnalysisResult result = analyze_paths({path.string()}, project_rules(), diags);
+        CHECK(diags.error_count() == 0);
+        std::set<std::string> fired;
+        for (const auto& f : result.findings)
+            if (f.latest) fired.insert(f.rule_id);
+        for (const auto& family : entry["families"]) {
+            const std::string id = rule_id_of(family.get<std::string>());
+            CAPTURE(id);
+            CHECK(fired.count(id) == 1);
+            if (id == "result-setup-succeeded")
+                for (const auto& f : result.findings) CHECK(f.severity < Level::error);
+        }
+        for (const auto& must_not : entry["must_not"]) CHECK(fired.count(rule_id_of(must_not.get<std::string>())) == 0);
+        auto facts = all_facts(result);
+        for (const auto& [key, value] : entry["facts"].items()) {
+            CAPTURE(key);
+            if (value.is_array()) {
+                for (const auto& v : value) {
+                    CAPTURE(v.get<std::string>());
+                    CHECK(has_value(facts, key, v.get<std::string>(), true));
+                }
+            } else {
+                CAPTURE(value.get<std::string>());
+                CHECK(has_value(facts, key, value.get<std::string>(), false));
+            }
+        }
+        ++checked;
+    }
+    MESSAGE(checked << " corpus logs checked");
+    CHECK(checked > 0);
+}
+
+TEST_CASE("setup-logs: every corpus file parses without errors and yields one finding per failed run") {
+    const fs::path dir = fs::path(EXTRIAGE_CORPUS_DIR) / "setup-logs";
+    if (!fs::exists(dir)) {
+        MESSAGE("corpus not present; skipped");
+        return;
+    }
+    DiagSink diags;
+    AnalysisResult result = analyze_paths({dir.string()}, project_rules(), diags);
+    for (const auto& d : diags.snapshot()) MESSAGE(d.format());
+    CHECK(diags.error_count() == 0);
+    CHECK(result.files.size() >= 28);
+    // Every failed latest run is explained by at least one error-or-worse finding.
+    std::map<std::string, int> last_run;
+    for (const auto& s : result.runs) last_run[s.path] = std::max(last_run[s.path], s.index);
+    for (const auto& s : result.runs) {
+        if (s.index != last_run[s.path] || s.outcome != "failed") continue;
+        CAPTURE(s.path);
+        bool explained = std::any_of(result.findings.begin(), result.findings.end(), [&](const Finding& f) {
+            return f.path == s.path && f.latest && f.severity >= Level::warning;
+        });
+        CHECK(explained);
+    }
+}

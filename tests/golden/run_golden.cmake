@@ -1,0 +1,38 @@
+# One golden test: runs `extriage dump-records` and `extriage analyze --format json` on a sample
+# and compares the output with <case>.records.txt and <case>.findings.json.
+# Set UPDATE_GOLDEN=1 in the environment to rewrite the expected files (then review the diff).
+# Inputs: EXE, SAMPLE (relative to WORKDIR), EXPECTED_PREFIX, WORKDIR.
+foreach(kind records findings)
+  if(kind STREQUAL "records")
+    set(args dump-records ${SAMPLE})
+    set(expected "${EXPECTED_PREFIX}.records.txt")
+  else()
+    set(args analyze --format json --fail-on never --color never --today 2026-11-22 ${SAMPLE})
+    set(expected "${EXPECTED_PREFIX}.findings.json")
+  endif()
+  execute_process(COMMAND ${EXE} ${args} WORKING_DIRECTORY ${WORKDIR}
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  # Exit 2 is allowed: dirty samples are expected to produce input diagnostics.
+  if(NOT rc MATCHES "^[012]$")
+    message(FATAL_ERROR "${EXE} ${args} crashed or failed (${rc}):\n${err}")
+  endif()
+  if(DEFINED ENV{UPDATE_GOLDEN} AND "$ENV{UPDATE_GOLDEN}" STREQUAL "1")
+    get_filename_component(dir "${expected}" DIRECTORY)
+    file(MAKE_DIRECTORY "${dir}")
+    file(WRITE "${expected}" "${out}")
+    message(STATUS "updated ${expected}")
+    continue()
+  endif()
+  if(NOT EXISTS "${expected}")
+    message(FATAL_ERROR "missing golden file ${expected}; run with UPDATE_GOLDEN=1 and review it")
+  endif()
+  file(READ "${expected}" want)
+  if(NOT want STREQUAL out)
+    set(actual "${CMAKE_CURRENT_BINARY_DIR}/golden-actual")
+    file(MAKE_DIRECTORY "${actual}")
+    get_filename_component(name "${expected}" NAME)
+    file(WRITE "${actual}/${name}" "${out}")
+    execute_process(COMMAND diff -u "${expected}" "${actual}/${name}" OUTPUT_VARIABLE d)
+    message(FATAL_ERROR "golden mismatch for ${SAMPLE} (${kind}):\n${d}\n(UPDATE_GOLDEN=1 ctest -R golden rewrites it)")
+  endif()
+endforeach()

@@ -1,0 +1,209 @@
+// Engine semantics, driven with hand-made records (no parser involved).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "engine/rule_loader.hpp"
+
+using namespace extriage;
+
+namespace {
+
+struct Line {
+    int segment;
+    std::string text;
+    Level level = Level::info;
+    std::vector<std::pair<std::string, std::string>> fields = {};
+};
+
+std::unique_ptr<RuleSet> rules_from(const std::vector<std::string>& yamls) {
+    std::vector<std::unique_ptr<Rule>> rules;
+    for (const auto& y : yamls) rules.push_back(parse_rule(y, ""));
+    return std::make_unique<RuleSet>(std::move(rules));
+}
+
+std::string rule_yaml(const std::string& id, const std::string& body, const std::string& message = "hit") {
+    return "id: " + id + "\ntitle: T\nseverity: error\nsource: test\n" + body + "\nmessage: '" + message +
+           "'\nremediation: [do it]\nexamples:\n  match: ['x']\n";
+}
+
+// Feeds lines to the engine as one file; each change of segment ends the previous one.
+std::vector<Finding> run(const RuleSet& rules, const std::vector<Line>& lines,
+                         const std::vector<std::pair<std::string, std::string>>& run_facts = {}) {
+    DiagSink diags;
+    Engine engine(rules, diags);
+    engine.on_file_begin("t.log", "test");
+    int current = lines.empty() ? -1 : lines.front().segment;
+    uint64_t n = 0;
+    auto end_segment = [&](int index) {
+        if (index < 0) return;
+        Segment s;
+        s.path = "t.log";
+        s.index = index;
+        s.facts = run_facts;
+        engine.on_segment_end(s);
+    };
+    for (const auto& l : lines) {
+        if (l.segment != current) end_segment(current), current = l.segment;
+        std::vector<Field> fields;
+        for (const auto& [k, v] : l.fields) fields.push_back({k, v});
+        Record r;
+        r.parser = "test";
+        r.path = "t.log";
+        r.line = ++n;
+        r.text = l.text;
+        r.raw = l.text;
+        r.level = l.level;
+        r.segment = l.segment;
+        r.fields = fields;
+        engine.on_record(r);
+    }
+    end_segment(current);
+    engine.on_file_end("t.log");
+    return engine.findings();
+}
+
+std::vector<std::string> ids(const std::vector<Finding>& fs, bool latest_only = true) {
+    std::vector<std::string> out;
+    for (const auto& f : fs)
+        if (!latest_only || f.latest) out.push_back(f.rule_id);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("engine: a pattern captures facts from the last match and renders the message") {
+    auto rs = rules_from({rule_yaml("r", R"(match: 'disk (?P<disk>\w+) failed')", "Disk {disk} on {run.server}")});
+    auto fs = run(*rs, {{0, "disk C failed"}, {0, "ok"}, {0, "disk D failed"}}, {{"server", "EX01"}});
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].message == "Disk D on EX01");
+    CHECK(*fs[0].fact("disk") == "D");
+    REQUIRE(fs[0].evidence.size() == 1);
+    CHECK(fs[0].evidence[0].line == 3);
+}
+
+TEST_CASE("engine: matching is case-insensitive unless the rule says otherwise") {
+    auto rs = rules_from({rule_yaml("ci", "match: 'Rule:IisUrlRewrite'"),
+                          rule_yaml("cs", "match: {pattern: 'Rule:IisUrlRewrite', case_sensitive: true}")});
+    CHECK(ids(run(*rs, {{0, "Evaluated [Rule:IISURLRewriteNotInstalled]"}})) == std::vector<std::string>{"ci"});
+}
+
+TEST_CASE("engine: boolean combinations") {
+    auto rs = rules_from({
+        rule_yaml("all", "match: {all: ['alpha', 'beta']}"),
+        rule_yaml("any", "match: {any: ['alpha', 'gamma']}"),
+        rule_yaml("none", "match: {all: ['alpha', {none: ['beta']}]}"),
+        rule_yaml("not", "match: {all: ['alpha', {not: 'gamma'}]}"),
+    });
+    struct Case {
+        std::vector<Line> lines;
+        std::vector<std::string> expected;
+    };
+    const Case cases[] = {
+        {{{0, "alpha"}, {0, "beta"}}, {"all", "any", "not"}},
+        {{{0, "alpha"}}, {"any", "none", "not"}},
+        {{{0, "gamma"}}, {"any"}},
+        {{{0, "nothing"}}, {}},
+    };
+    for (const auto& c : cases) {
+        auto got = ids(run(*rs, c.lines));
+        std::sort(got.begin(), got.end());
+        CHECK(got == c.expected);
+    }
+}
+
+TEST_CASE("engine: sequence needs its steps in order on later records") {
+    auto rs = rules_from({rule_yaml("seq", R"(match: {sequence: ['stop (?P<svc>\w+)', 'start failed']})", "{svc}")});
+    CHECK(ids(run(*rs, {{0, "stop IS"}, {0, "start failed"}})).size() == 1);
+    CHECK(ids(run(*rs, {{0, "start failed"}, {0, "stop IS"}})).empty());
+    CHECK(ids(run(*rs, {{0, "stop IS start failed"}})).empty());
+    auto fs = run(*rs, {{0, "start failed"}, {0, "stop IS"}, {0, "x"}, {0, "start failed"}});
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].message == "IS");
+    CHECK(fs[0].evidence.size() == 2);
+}
+
+TEST_CASE("engine: without_later fires only when nothing clears the match") {
+    auto rs = rules_from({rule_yaml(
+        "wl", R"(match: {without_later: {match: 'disabled (?P<svc>\w+)', later: 'restored'}})", "{svc} left disabled")});
+    CHECK(ids(run(*rs, {{0, "disabled IS"}})).size() == 1);
+    CHECK(ids(run(*rs, {{0, "disabled IS"}, {0, "restored"}})).empty());
+    auto fs = run(*rs, {{0, "disabled IS"}, {0, "restored"}, {0, "disabled RPC"}});
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].message == "RPC left disabled");
+}
+
+TEST_CASE("engine: run scope reports the latest run; earlier runs are kept but marked") {
+    auto rs = rules_from({rule_yaml("r", "match: 'boom'")});
+    auto fs = run(*rs, {{0, "boom"}, {1, "fine"}});
+    REQUIRE(fs.size() == 1);
+    CHECK_FALSE(fs[0].latest);
+    CHECK(fs[0].segment == 0);
+    fs = run(*rs, {{0, "fine"}, {1, "boom"}});
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].latest);
+}
+
+TEST_CASE("engine: error scope starts at the run's first error record") {
+    auto rs = rules_from({rule_yaml("e", "scope: error\nmatch: 'path missing'")});
+    CHECK(ids(run(*rs, {{0, "path missing"}, {0, "[ERROR] stop", Level::error}})).empty());
+    CHECK(ids(run(*rs, {{0, "[ERROR] stop", Level::error}, {0, "path missing"}})).size() == 1);
+    CHECK(ids(run(*rs, {{0, "[ERROR] path missing", Level::error}})).size() == 1);
+    // The error state does not leak into the next run.
+    CHECK(ids(run(*rs, {{0, "[ERROR] x", Level::error}, {1, "path missing"}}), false).empty());
+}
+
+TEST_CASE("engine: file-scope extractors add facts without deciding the match") {
+    auto rs = rules_from({rule_yaml("x",
+                                    "match: 'failed'\nextract:\n  - {pattern: 'DC is (?P<dc>\\S+)', scope: file}\n"
+                                    "defaults: {site: NULL VALUE}",
+                                    "{dc} {site}")});
+    auto fs = run(*rs, {{0, "DC is DC1"}, {1, "failed"}});
+    REQUIRE(ids(fs).size() == 1);
+    CHECK(fs.back().message == "DC1 NULL VALUE");
+    CHECK(run(*rs, {{0, "DC is DC1"}}).empty());
+}
+
+TEST_CASE("engine: checks compare versions and facts") {
+    auto rs = rules_from({rule_yaml("same",
+                                    "match: 'Setup version: (?P<setup>[\\d.]+)'\n"
+                                    "checks:\n  - {left: '{run.installed}', op: same_build, right: '{setup}'}")});
+    CHECK(run(*rs, {{0, "Setup version: 15.1.2176.9"}}, {{"installed", "15.1.2176.2"}}).size() == 1);
+    CHECK(run(*rs, {{0, "Setup version: 15.1.2176.9"}}, {{"installed", "15.1.2507.6"}}).empty());
+    CHECK(run(*rs, {{0, "Setup version: 15.1.2176.9"}}).empty());  // missing value: the check fails
+}
+
+TEST_CASE("engine: each_match rules give one finding per distinct key with a count") {
+    auto rs = rules_from({rule_yaml("each", "each_match: true\ndedupe_by: [svc]\nmatch: 'service (?P<svc>\\w+) is disabled'",
+                                    "{svc}")});
+    auto fs = run(*rs, {{0, "service IS is disabled"}, {0, "service RPC is disabled"}, {0, "service IS is disabled"}});
+    REQUIRE(fs.size() == 2);
+    std::sort(fs.begin(), fs.end(), [](const Finding& a, const Finding& b) { return a.message < b.message; });
+    CHECK(fs[0].message == "IS");
+    CHECK(fs[0].count == 2);
+    CHECK(fs[1].count == 1);
+}
+
+TEST_CASE("engine: where filters records by field values before matching") {
+    auto rs = rules_from({rule_yaml("w", "where: {event_id: [7000, 7009]}\nmatch: {field: param1, pattern: 'Exchange'}")});
+    CHECK(run(*rs, {{0, "x", Level::error, {{"event_id", "7000"}, {"param1", "Microsoft Exchange Transport"}}}}).size() == 1);
+    CHECK(run(*rs, {{0, "x", Level::error, {{"event_id", "7036"}, {"param1", "Microsoft Exchange Transport"}}}}).empty());
+}
+
+TEST_CASE("engine: a fallback rule fires only when no other rule did") {
+    auto rs = rules_from({rule_yaml("known", "match: 'known problem'"),
+                          rule_yaml("fb", "fallback: true\nscope: error\nmatch: '\\[ERROR\\] (?P<err>.*)'", "{err}")});
+    CHECK(ids(run(*rs, {{0, "[ERROR] odd", Level::error}})) == std::vector<std::string>{"fb"});
+    CHECK(ids(run(*rs, {{0, "[ERROR] odd", Level::error}, {0, "known problem"}})) == std::vector<std::string>{"known"});
+}
+
+TEST_CASE("engine: evidence points at the continuation line that matched") {
+    auto rs = rules_from({rule_yaml("c", "match: 'was run: \"(?P<ex>System\\.\\w+)'")});
+    auto fs = run(*rs, {{0, "[ERROR] The following error was generated when \"$error.Clear();\n  x\n\" was run: \"System.Exception: boom"}});
+    REQUIRE(fs.size() == 1);
+    REQUIRE(fs[0].evidence.size() == 1);
+    CHECK(fs[0].evidence[0].line == 3);
+    CHECK(fs[0].evidence[0].text == "\" was run: \"System.Exception: boom");
+}
