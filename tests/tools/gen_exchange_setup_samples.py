@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Writes the synthetic ExchangeSetup.log samples under samples/exchange-setup/.
+
+The samples exercise the exchange-setup *parser* (encodings, line endings, runs, continuation
+lines, header facts, outcomes). Every name in them is invented (CONTOSO, EX01.contoso.com, ...);
+no text is copied from real customer logs. Failure samples for individual rules live elsewhere.
+
+Usage: python3 tests/tools/gen_exchange_setup_samples.py [output-dir]
+"""
+import datetime as dt
+import os
+import sys
+
+STARS46 = "*" * 46
+STARS14 = "*" * 14
+
+
+class Log:
+    """Accumulates physical lines with a monotonically advancing timestamp."""
+
+    def __init__(self, start):
+        self.t = start
+        self.lines = []
+
+    def at(self, when):
+        self.t = when
+
+    def tick(self, ms):
+        self.t += dt.timedelta(milliseconds=ms)
+
+    def stamp(self):
+        return "[%s.%04d]" % (self.t.strftime("%m/%d/%Y %H:%M:%S"), self.t.microsecond // 100)
+
+    def add(self, depth, text, ms=2):
+        self.tick(ms)
+        first, *rest = text.split("\n")
+        self.lines.append("%s [%d] %s" % (self.stamp(), depth, first))
+        self.lines.extend(rest)  # continuation lines carry no timestamp
+
+    def raw(self, text):
+        self.lines.append(text)
+
+
+def header(log, product, tz, user, setup_version, params, command):
+    log.add(0, STARS46, 0)
+    log.add(0, "Starting Microsoft %s Setup" % product, 1)
+    log.add(0, STARS46, 0)
+    log.add(0, "Local time zone: %s." % tz)
+    log.add(0, "Operating system version: Microsoft Windows NT 10.0.20348.0.")
+    log.add(0, "Setup version: %s." % setup_version)
+    log.add(0, "Logged on user: %s." % user)
+    for name, value in params:
+        log.add(0, "Command Line Parameter Name='%s', Value='%s'." % (name, value), 0)
+    log.add(0, "RuntimeAssembly was started with the following command: '%s'." % command, 20)
+    log.add(0, "The registry key, HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\v8.0, wasn't found.", 5)
+    log.add(0, "The registry key, HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\ExchangeServer\\v14, wasn't found.", 0)
+
+
+def ad_discovery(log, dc, org, server, roles_installed, fresh):
+    log.add(0, "Setup is choosing the domain controller to use", 900)
+    log.add(0, "The MSExchangeADTopology has a persisted domain controller: %s" % dc, 60)
+    log.add(0, "PrepareAD has been run, and has replicated to this domain controller; so setup will use %s" % dc, 300)
+    log.add(0, "Setup is choosing a global catalog...")
+    log.add(0, "Setup has chosen the global catalog server %s." % dc, 15)
+    log.add(0, "Setup will use the domain controller '%s'." % dc, 0)
+    log.add(0, "Setup will use the global catalog '%s'." % dc, 0)
+    log.add(0, "Exchange configuration container for the organization is "
+               "'CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com'.")
+    log.add(0, "Exchange organization container for the organization is "
+               "'CN=%s,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com'." % org)
+    log.add(0, "Setup will search for an Exchange Server object for the local machine with name '%s'." % server)
+    if fresh:
+        log.add(0, "No Exchange Server with identity '%s' was found." % server, 40)
+        log.add(0, "The following roles have been unpacked: ")
+        log.add(0, "The following datacenter roles are unpacked: ")
+        log.add(0, "The following roles are installed: ")
+        log.add(0, "The local server does not have any Exchange files installed.")
+    else:
+        log.add(0, "Exchange Server object found : 'CN=%s,CN=Servers,CN=Exchange Administrative Group "
+                   "(FYDIBOHF23SPDLT),CN=Administrative Groups,CN=%s,CN=Microsoft Exchange,CN=Services,"
+                   "CN=Configuration,DC=contoso,DC=com'." % (server, org), 90)
+        log.add(0, "The following roles have been unpacked: %s " % roles_installed)
+        log.add(0, "The following datacenter roles are unpacked: ")
+        log.add(0, "The following roles are installed: %s " % roles_installed)
+        log.add(0, "The local server has some Exchange files installed.")
+    log.add(0, "Server Name=%s" % server)
+
+
+def org_status(log, org, schema, orgcfg, domain):
+    log.add(0, "An Exchange organization with name '%s' was found in this forest." % org, 500)
+    log.add(0, "Active Directory Initialization status : 'True'.", 0)
+    log.add(0, "Schema Update Required Status : '%s'." % schema, 0)
+    log.add(0, "Organization Configuration Update Required Status : '%s'." % orgcfg, 0)
+    log.add(0, "Domain Configuration Update Required Status : '%s'." % domain, 0)
+
+
+def evaluated(log, kind, name, value, thread=8, exc=False, ms=1):
+    log.add(1, "Evaluated [%s:%s] [HasException:%s] [Value:\"%s\"] [ParentValue:\"<NULL>\"] [Thread:%d] "
+               "[Duration:00:00:00.00%02d000]" % (kind, name, exc, value, thread, ms * 7 % 100), ms)
+
+
+def prereq_block(log, fqdn, site, dc_site, extra=(), failed=()):
+    log.add(0, "Performing Microsoft Exchange Server Prerequisite Check", 20)
+    log.add(0, STARS14, 50)
+    log.add(1, "Started [Analysis:Prereq]", 900)
+    settings = [
+        ("Setting", "ComputerNameDnsFullyQualified", fqdn),
+        ("Setting", "SiteName", site),
+        ("Setting", "DomainControllerSiteName", dc_site),
+        ("Setting", "ExchangeSerialNumber", "Version 15.2 (Build 31258.12)"),
+        ("Setting", "PowerShellExecutionPolicy", "Unrestricted"),
+        ("Setting", "WindowsVersion", "10.0"),
+        ("Setting", "ClrReleaseNumber", "528449"),
+        ("Rule", "ComputerNotPartofDomain", "False"),
+        ("Rule", "PendingRebootWindowsComponents", "False"),
+        ("Rule", "RebootPending", "False"),
+        ("Rule", "DomainControllerIsOutOfSite", "False"),
+        ("Rule", "IISURLRewriteNotInstalled", "False"),
+    ] + list(extra)
+    for i, (kind, name, value) in enumerate(settings):
+        log.add(1, "Started [%s:%s] [Parent:RootAnalysisMember] [%s]"
+                % (kind, name, "RuleType:Error" if kind == "Rule" else "ValueType:String"), 1)
+        evaluated(log, kind, name, value, thread=8 + i % 5, ms=1 + i % 4)
+        log.add(1, "Finished [%s:%s] [Duration:00:00:00.0010003]" % (kind, name), 0)
+    for rule, message in failed:
+        log.add(1, "Failed [Rule:%s] [Message:%s]" % (rule, message), 1)
+    log.add(1, "Finished [Analysis:Prereq] [Duration:00:00:04.1875044]", 30)
+
+
+def component(log, task, name, description, body=()):
+    log.add(1, "Processing component '%s' (%s)." % (name, description), 40)
+    for line in body:
+        log.add(1, line, 120)
+
+
+def good_upgrade():
+    log = Log(dt.datetime(2024, 2, 14, 21, 3, 11, 120000))
+    roles = "BridgeheadRole ClientAccessRole MailboxRole FrontendTransportRole AdminToolsRole CafeRole"
+    header(log, "Exchange Server 2019", "(UTC-05:00) Eastern Time (US & Canada)", "CONTOSO\\admin", "15.2.1544.4",
+           [("sourcedir", "E:\\"), ("mode", "Upgrade"), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")],
+           "/mode:Upgrade /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF /sourcedir:E:\\")
+    log.add(0, "Copying Files...", 15)
+    log.add(0, "Starting copy from E:\\Setup\\ServerRoles\\Common to C:\\Windows\\Temp\\ExchangeSetup.", 6)
+    log.add(0, "Finished copy from E:\\Setup\\ServerRoles\\Common to C:\\Windows\\Temp\\ExchangeSetup.", 5800)
+    log.add(0, "File copy complete. Setup will now collect additional information needed for installation.", 5)
+    ad_discovery(log, "DC01.contoso.com", "Contoso", "EX01", roles, fresh=False)
+    log.add(0, "Setup will use the path 'E:\\' for installing Exchange.")
+    log.add(0, "The backup copy of the install path is 'C:\\Program Files\\Microsoft\\Exchange Server\\V15'.")
+    log.add(0, "The backup copy of the previously installed version is '15.2.1258.12'.")
+    log.add(0, "The installation mode is set to: 'BuildToBuildUpgrade'.")
+    org_status(log, "Contoso", "False", "False", "False")
+    log.add(0, "The locally installed version is 15.2.1258.12.")
+    log.add(0, "Exchange Installation Directory : 'C:\\Program Files\\Microsoft\\Exchange Server\\V15'.")
+    log.add(0, "Setup is determining what organization-level operations to perform.", 40)
+    log.add(0, "Because the value was specified, setup is setting the argument OrganizationName to the value Contoso.")
+    log.add(0, "The installed MSI is current for this version of Setup.")
+    log.add(0, "Validating options for the 6 requested roles")
+    log.add(0, "UpgradeModeDataHandler has 9 handlers and 9 work units")
+    prereq_block(log, "EX01.contoso.com", "NYC-HQ", "NYC-HQ")
+    log.add(1, "Setup launched task 'Start-PreConfiguration -Mode Upgrade -Roles %s'" % roles.replace(" ", ","), 300)
+    log.add(1, "Beginning processing Start-PreConfiguration", 1)
+    component(log, "Start-PreConfiguration", "Stopping Services", "Stopping Exchange services",
+              ["Executing:\n          . \"$RoleInstallPath\\Scripts\\Manage-ExchangeServices.ps1\";\n"
+               "          Stop-SetupService -ServiceName MSExchangeFrontEndTransport;\n"
+               "          Stop-SetupService -ServiceName MSExchangeTransport;\n"])
+    log.add(2, "Beginning processing Stop-SetupService", 10)
+    log.add(2, "Service checkpoint has progressed. Previous checkpoint='0' - Current checkpoint='1'.", 900)
+    log.add(2, "Ending processing Stop-SetupService", 2100)
+    log.add(1, "Finished executing component tasks.", 15)
+    log.add(1, "Ending processing Start-PreConfiguration", 12)
+    log.add(1, "Setup launched task 'Install-MsiPackage -PackagePath E:\\exchangeserver.msi'", 60)
+    log.add(1, "Beginning processing Install-MsiPackage", 1)
+    log.add(1, "Installing a new product. Package: E:\\exchangeserver.msi. Property values: "
+               "DEFAULTLANGUAGENAME=ENU PRODUCTLANGUAGELCID=1033 REINSTALL=ALL REINSTALLMODE=vomus", 40)
+    log.add(2, "[WARNING] An unexpected error has occurred and a Watson dump is being generated: "
+               "the operation timed out and will be retried.", 180000)
+    log.add(1, "Ending processing Install-MsiPackage", 240000)
+    log.add(1, "Setup launched task 'Install-MailboxRole -WebSiteName \"Default Web Site\"'", 120)
+    log.add(1, "Beginning processing Install-MailboxRole", 1)
+    component(log, "Install-MailboxRole", "Mailbox Service Configuration", "Configuring the mailbox service",
+              ["Executing:\n          if ($RoleIsDatacenter -ne $true)\n          {\n"
+               "            Set-WERRegistryMarkers;\n          }\n",
+               "Executing:\n          Install-ExchangeCertificate -WebSiteName \"Exchange Back End\" -Services IIS "
+               "-DomainController $RoleDomainController\n"])
+    log.add(2, "Active Directory session settings for 'Install-ExchangeCertificate' are: View Entire Forest: 'True', "
+               "Configuration Domain Controller: 'DC01.contoso.com', Preferred Global Catalog: 'DC01.contoso.com'", 5)
+    log.add(2, "User specified parameters:  -WebSiteName:'Exchange Back End' -Services:'IIS' "
+               "-DomainController:'DC01.contoso.com'", 0)
+    log.add(2, "Beginning processing Install-ExchangeCertificate", 0)
+    log.add(2, "[WARNING] This certificate with thumbprint 3F2A6C0D81E4B97A5C3D2E1F0A9B8C7D6E5F4A3B will expire "
+               "within 30 days.", 600)
+    log.add(2, "Ending processing Install-ExchangeCertificate", 10)
+    component(log, "Install-MailboxRole", "Transport Service Configuration", "Configuring the transport service",
+              ["Executing:\n          Set-TransportService -Identity $RoleNetBiosName -PickupDirectoryPath "
+               "$null -DomainController $RoleDomainController\n"])
+    component(log, "Install-MailboxRole", "Client Access Front End Service", "Configuring client access",
+              ["Executing:\n          $vdirs = Get-OwaVirtualDirectory -Server $RoleFqdnOrName -ShowMailboxVirtualDirectories;\n"
+               "          foreach ($v in $vdirs) { Set-OwaVirtualDirectory $v.Identity -LogonFormat FullDomain }\n"])
+    log.add(1, "Finished executing component tasks.", 25)
+    log.add(1, "Ending processing Install-MailboxRole", 20)
+    log.add(1, "Setup launched task 'Start-PostSetup -Mode Upgrade'", 60)
+    log.add(1, "Beginning processing Start-PostSetup", 1)
+    component(log, "Start-PostSetup", "Starting Services", "Starting Exchange services",
+              ["Executing:\n          Start-SetupService -ServiceName MSExchangeADTopology\n"
+               "          Start-SetupService -ServiceName MSExchangeServiceHost\n"])
+    log.add(1, "Finished executing component tasks.", 9000)
+    log.add(1, "Ending processing Start-PostSetup", 10)
+    log.add(0, "CurrentResult console.ProcessRunInternal:198: 0", 40)
+    log.add(0, "CurrentResult launcherbase.maincore:90: 0", 5)
+    log.add(0, "The Exchange Server setup operation completed successfully.", 1)
+    log.add(0, "CurrentResult main.run:235: 0", 1)
+    log.add(0, "CurrentResult setupbase.maincore:396: 0", 0)
+    log.add(0, "End of Setup", 0)
+    log.add(0, STARS46, 0)
+    return log.lines
+
+
+def utf16_failed_install():
+    log = Log(dt.datetime(2025, 8, 2, 9, 41, 7, 500000))
+    header(log, "Exchange Server Subscription Edition", "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
+           "CONTOSO\\exadmin", "15.2.2562.17",
+           [("mode", "Install"), ("roles", "Mailbox"), ("sourcedir", "D:\\"),
+            ("iacceptexchangeserverlicenseterms_diagnosticdataon", "")],
+           "/mode:Install /roles:Mailbox /IAcceptExchangeServerLicenseTerms_DiagnosticDataON /sourcedir:D:\\")
+    ad_discovery(log, "DC02.contoso.com", "Contoso", "EX02", "", fresh=True)
+    log.add(0, "Setup will use the path 'D:\\' for installing Exchange.")
+    log.add(0, "The installation mode is set to: 'Install'.")
+    org_status(log, "Contoso", "False", "False", "False")
+    log.add(0, "Exchange Installation Directory : 'C:\\Program Files\\Microsoft\\Exchange Server\\V15'.")
+    log.add(0, "Validating options for the 2 requested roles")
+    log.add(0, "InstallModeDataHandler has 4 DataHandlers")
+    prereq_block(log, "EX02.contoso.com", "AMS-DC", "AMS-DC",
+                 extra=[("Rule", "MsdtcStopped", "False")])
+    log.add(1, "Setup launched task 'Install-BridgeheadRole -WebSiteName \"Default Web Site\"'", 500)
+    log.add(1, "Beginning processing Install-BridgeheadRole", 1)
+    component(log, "Install-BridgeheadRole", "Transport Common Configuration", "Configuring transport components",
+              ["Executing:\n          $svc = Get-Service MSExchangeTransport -ErrorAction SilentlyContinue;\n"
+               "          if ($svc -ne $null) { Start-SetupService -ServiceName MSExchangeTransport }\n"])
+    log.add(2, "Beginning processing Start-SetupService", 15)
+    log.add(2, "[ERROR] Service 'MSExchangeTransport' failed to reach status 'Running' on this server.", 30000)
+    log.add(1, "The following 1 error(s) occurred during task execution:", 2)
+    log.add(1, "0.  ErrorRecord: Service 'MSExchangeTransport' failed to reach status 'Running' on this server.", 0)
+    log.add(1, "0.  ErrorRecord: Microsoft.Exchange.Configuration.Tasks.ServiceDidNotReachStatusException: "
+               "Service 'MSExchangeTransport' failed to reach status 'Running' on this server.\n"
+               "   at Microsoft.Exchange.Configuration.Tasks.Task.ThrowError(Exception exception, ErrorCategory errorCategory, Object target)\n"
+               "   at Microsoft.Exchange.Management.Tasks.ManageSetupService.WaitForServiceStatus(ServiceController serviceController, ServiceControllerStatus status)\n"
+               "   at Microsoft.Exchange.Management.Tasks.StartSetupService.InternalProcessRecord()\n"
+               "   at Microsoft.Exchange.Configuration.Tasks.Task.ProcessTaskStage(TaskStage stage, Action initFunc, Action mainFunc)", 0)
+    log.add(1, "[ERROR] The following error was generated when \"$error.Clear();\n"
+               "          $svc = Get-Service MSExchangeTransport -ErrorAction SilentlyContinue;\n"
+               "          if ($svc -ne $null) { Start-SetupService -ServiceName MSExchangeTransport }\n"
+               "        \" was run: \"Microsoft.Exchange.Configuration.Tasks.ServiceDidNotReachStatusException: "
+               "Service 'MSExchangeTransport' failed to reach status 'Running' on this server.\".", 1)
+    log.add(1, "[ERROR] Service 'MSExchangeTransport' failed to reach status 'Running' on this server.", 0)
+    log.add(1, "[ERROR-REFERENCE] Id=BridgeheadComponent___6c7e1b0d2a9f4e3b8d5c0a1f2e3d4c5b "
+               "Component=EXCHANGE14:\\Current\\Release\\Shared\\Datacenter\\Setup", 1)
+    log.add(1, "Setup is stopping now because of one or more critical errors.", 0)
+    log.add(1, "Finished executing component tasks.", 0)
+    log.add(1, "Ending processing Install-BridgeheadRole", 20)
+    log.add(0, "CurrentResult console.ProcessRunInternal:198: 1", 10)
+    log.add(0, "CurrentResult launcherbase.maincore:90: 1", 5)
+    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
+               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 1)
+    log.add(0, "CurrentResult main.run:235: 1", 1)
+    log.add(0, "CurrentResult setupbase.maincore:396: 1", 0)
+    log.add(0, "End of Setup", 0)
+    log.add(0, STARS46, 0)
+    return log.lines
+
+
+def two_runs():
+    log = Log(dt.datetime(2023, 11, 7, 16, 12, 40, 250000))
+    tz = "(UTC-08:00) Pacific Time (US & Canada)"
+    # Run 0: /PrepareAD by an account that is not in Enterprise Admins.
+    header(log, "Exchange Server 2019", tz, "CONTOSO\\jdoe", "15.2.1258.12",
+           [("preparead", ""), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")],
+           "/PrepareAD /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF")
+    log.add(0, "Setup is choosing the domain controller to use", 900)
+    log.add(0, "PrepareAD has either not been run or has not replicated to the domain controller used by Setup. "
+               "Setup will attempt to use the Schema Master domain controller DC01.contoso.com", 2000)
+    log.add(0, "The schema master domain controller is available", 3)
+    log.add(0, "The schema master domain controller is in the local domain; setup will use DC01.contoso.com", 1)
+    log.add(0, "Setup will use the domain controller 'DC01.contoso.com'.", 20)
+    log.add(0, "Setup will use the global catalog 'DC01.contoso.com'.", 0)
+    org_status(log, "Contoso", "False", "True", "True")
+    log.add(0, "The command-line option preparead has been specified.")
+    log.add(0, "Setup has detected a missing value. Setup is adding the value PrepareOrganization.")
+    log.add(0, "Validating options for the 0 requested roles")
+    prereq_block(log, "EX03.contoso.com", "SEA-Branch", "SEA-Branch",
+                 extra=[("Rule", "GlobalUpdateRequired", "True")],
+                 failed=[("GlobalUpdateRequired", "Global updates need to be made to Active Directory, and this "
+                          "user account isn't a member of the 'Enterprise Admins' group.")])
+    log.add(1, "[REQUIRED] Global updates need to be made to Active Directory, and this user account isn't a "
+               "member of the 'Enterprise Admins' group.", 2)
+    log.add(1, "Help URL: https://learn.microsoft.com/Exchange/setupreadiness/GlobalUpdateRequired", 0)
+    log.add(1, "Ending processing test-SetupPrerequisites", 15)
+    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
+               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 10)
+    log.add(0, "CurrentResult main.run:235: 1", 1)
+    log.add(0, "CurrentResult setupbase.maincore:396: 1", 0)
+    log.add(0, "End of Setup", 0)
+    log.add(0, STARS46, 0)
+    # Run 1: the same command from an Enterprise Admins account, forty minutes later.
+    log.at(dt.datetime(2023, 11, 7, 16, 53, 2, 810000))
+    header(log, "Exchange Server 2019", tz, "CONTOSO\\ea-admin", "15.2.1258.12",
+           [("preparead", ""), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")],
+           "/PrepareAD /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF")
+    log.add(0, "Setup is choosing the domain controller to use", 900)
+    log.add(0, "Setup will use the domain controller 'DC01.contoso.com'.", 1500)
+    log.add(0, "Setup will use the global catalog 'DC01.contoso.com'.", 0)
+    org_status(log, "Contoso", "False", "True", "True")
+    log.add(0, "The command-line option preparead has been specified.")
+    prereq_block(log, "EX03.contoso.com", "SEA-Branch", "SEA-Branch",
+                 extra=[("Rule", "GlobalUpdateRequired", "False")])
+    log.add(1, "Setup launched task 'Install-ExchangeOrganization -DomainController DC01.contoso.com "
+               "-OrganizationName Contoso -PrepareOrganization $true'", 200)
+    log.add(1, "Beginning processing Install-ExchangeOrganization", 1)
+    component(log, "Install-ExchangeOrganization", "Common Global AD Configuration",
+              "Updating organization-wide configuration in Active Directory",
+              ["Executing:\n          initialize-ExchangeUniversalGroups -DomainController $RoleDomainController "
+               "-ActiveDirectorySplitPermissions $RoleActiveDirectorySplitPermissions\n"])
+    log.add(2, "Beginning processing initialize-ExchangeUniversalGroups", 5)
+    log.add(2, "[WARNING] The command completed successfully but no settings of 'Contoso' have been modified.", 800)
+    log.add(2, "Ending processing initialize-ExchangeUniversalGroups", 10)
+    log.add(1, "Finished executing component tasks.", 45000)
+    log.add(1, "Ending processing Install-ExchangeOrganization", 10)
+    log.add(0, "The Exchange Server setup operation completed successfully.", 20)
+    log.add(0, "CurrentResult main.run:235: 0", 1)
+    log.add(0, "CurrentResult setupbase.maincore:396: 0", 0)
+    log.add(0, "End of Setup", 0)
+    log.add(0, STARS46, 0)
+    return log.lines
+
+
+def write(path, lines, newline, encoding):
+    data = newline.join(lines) + newline
+    with open(path, "wb") as f:
+        if encoding == "utf-16le":
+            f.write(b"\xff\xfe" + data.encode("utf-16-le"))
+        else:
+            f.write(data.encode("utf-8"))
+    print("%s: %d lines" % (path, len(lines)))
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "samples", "exchange-setup")
+    os.makedirs(out, exist_ok=True)
+    write(os.path.join(out, "good-upgrade.log"), good_upgrade(), "\r\n", "utf-8")
+    write(os.path.join(out, "utf16-bom.log"), utf16_failed_install(), "\r\n", "utf-16le")
+    write(os.path.join(out, "two-runs.log"), two_runs(), "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
