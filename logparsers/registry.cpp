@@ -4,11 +4,13 @@
 
 namespace extriage {
 
+std::unique_ptr<Parser> make_evtx_binary_parser();
 std::unique_ptr<Parser> make_exchange_setup_parser();
 
 const std::vector<std::unique_ptr<Parser>>& parsers() {
     static const std::vector<std::unique_ptr<Parser>> all = [] {
         std::vector<std::unique_ptr<Parser>> v;
+        v.push_back(make_evtx_binary_parser());
         v.push_back(make_exchange_setup_parser());
         return v;
     }();

@@ -1,0 +1,196 @@
+// Event schema knowledge: which elements are System fields, how EventData/UserData become fields.
+#include "evtx_event.hpp"
+
+#include <fmt/format.h>
+
+#include "evtx_text.hpp"
+
+namespace extriage::evtx {
+
+namespace {
+
+constexpr std::array<std::string_view, 10> kSlotNames = {"provider", "event_id", "qualifiers", "level",    "task",
+                                                         "keywords", "channel",  "computer",   "time",     "user_sid"};
+
+// System/Level: 1 critical, 2 error, 3 warning, 4 (and 0) information, 5 verbose.
+Level map_level(std::string_view s) {
+    unsigned v = 0;
+    if (s.empty() || s.size() > 3) return Level::info;
+    for (char c : s) {
+        if (c < '0' || c > '9') return Level::info;
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    switch (v) {
+    case 1: return Level::critical;
+    case 2: return Level::error;
+    case 3: return Level::warning;
+    case 5: return Level::trace;
+    default: return Level::info;
+    }
+}
+
+}  // namespace
+
+void EventBuilder::begin(uint64_t file_offset, uint64_t record_id, uint64_t written_filetime) {
+    offset_ = file_offset;
+    record_id_ = record_id;
+    written_ = written_filetime;
+    for (auto& s : system_) s.clear();
+    has_.fill(false);
+    path_.clear();
+    had_child_.clear();
+    text_.clear();
+    raw_.clear();
+    data_index_ = 0;
+    data_buf_.clear();
+    data_.clear();
+}
+
+bool EventBuilder::in_event(size_t depth, std::string_view section) const {
+    return path_.size() == depth && path_[0] == "Event" && path_[1] == section;
+}
+
+void EventBuilder::set(Slot slot, std::string_view value) {
+    system_[slot] = value;
+    has_[slot] = true;
+}
+
+void EventBuilder::add_data(std::string_view name, std::string_view value, bool named, bool in_text) {
+    DataRef r{data_buf_.size(), name.size(), 0, value.size(), named, in_text};
+    data_buf_ += name;
+    r.value_pos = data_buf_.size();
+    data_buf_ += value;
+    data_.push_back(r);
+}
+
+void EventBuilder::start_element(std::string_view name) {
+    if (!had_child_.empty()) had_child_.back() = 1;
+    path_.push_back(name);
+    had_child_.push_back(0);
+    text_.clear();
+    data_named_ = false;
+    raw_ += '<';
+    raw_ += name;
+}
+
+void EventBuilder::attribute(std::string_view name, std::string_view value) {
+    raw_ += ' ';
+    raw_ += name;
+    raw_ += "=\"";
+    append_xml_escaped(raw_, value);
+    raw_ += '"';
+    if (in_event(3, "System")) {
+        const std::string_view e = path_[2];
+        if (e == "Provider" && name == "Name") set(provider, value);
+        else if (e == "EventID" && name == "Qualifiers") set(qualifiers, value);
+        else if (e == "TimeCreated" && name == "SystemTime") set(system_time, value);
+        else if (e == "Security" && name == "UserID") set(user_sid, value);
+    } else if (in_event(3, "EventData") && path_[2] == "Data" && name == "Name") {
+        data_name_ = value;
+        data_named_ = true;
+    }
+}
+
+void EventBuilder::end_start_tag(bool empty) {
+    raw_ += empty ? "/>" : ">";
+    if (empty) close_element();
+}
+
+void EventBuilder::text(std::string_view utf8) {
+    text_ += utf8;
+    append_xml_escaped(raw_, utf8);
+}
+
+void EventBuilder::cdata(std::string_view utf8) {
+    // Escaped like text: the raw rendering stays one line and well-formed.
+    text(utf8);
+}
+
+void EventBuilder::pi(std::string_view target, std::string_view data) {
+    raw_ += "<?";
+    raw_ += target;
+    raw_ += ' ';
+    append_xml_escaped(raw_, data);
+    raw_ += "?>";
+}
+
+void EventBuilder::end_element() {
+    raw_ += "</";
+    raw_ += path_.back();
+    raw_ += '>';
+    close_element();
+}
+
+void EventBuilder::close_element() {
+    const bool leaf = !had_child_.back();
+    const std::string_view name = path_.back();
+    if (leaf && in_event(3, "System")) {
+        if (name == "EventID") set(event_id, text_);
+        else if (name == "Level") set(level, text_);
+        else if (name == "Task") set(task, text_);
+        else if (name == "Keywords") set(keywords, text_);
+        else if (name == "Channel") set(channel, text_);
+        else if (name == "Computer") set(computer, text_);
+    } else if (leaf && in_event(3, "EventData")) {
+        if (name == "Data") {
+            ++data_index_;
+            if (data_named_) {
+                add_data(data_name_, text_, true, true);
+            } else {
+                scratch_ = fmt::format("Data[{}]", data_index_);
+                add_data(scratch_, text_, false, true);
+            }
+        } else if (name == "Binary") {
+            add_data("Binary", text_, true, false);
+        }
+    } else if (leaf && path_.size() >= 3 && path_[0] == "Event" && path_[1] == "UserData") {
+        add_data(name, text_, true, true);
+    }
+    path_.pop_back();
+    had_child_.pop_back();
+    text_.clear();
+}
+
+void EventBuilder::finish(ChunkOutput& out) {
+    OutRecord rec;
+    rec.offset = offset_;
+    rec.time_ms = kNoTime;
+    if (has_[system_time])
+        if (auto ms = parse_iso_to_unix_ms(system_[system_time])) rec.time_ms = *ms;
+    if (rec.time_ms == kNoTime && written_ != 0) rec.time_ms = filetime_to_unix_ms(written_);
+    rec.level = map_level(system_[level]);
+    rec.fields_begin = static_cast<uint32_t>(out.fields.size());
+
+    auto field = [&](std::string_view name, std::string_view value) {
+        out.fields.push_back({out.store(name), out.store(value)});
+    };
+    for (Slot s : {provider, event_id, qualifiers, level, task, keywords})
+        if (has_[s]) field(kSlotNames[s], system_[s]);
+    field("record_id", fmt::format("{}", record_id_));
+    for (Slot s : {channel, computer})
+        if (has_[s]) field(kSlotNames[s], system_[s]);
+    scratch_.clear();
+    if (rec.time_ms != kNoTime) append_unix_ms_iso(scratch_, rec.time_ms);
+    field("time", scratch_);
+    if (has_[user_sid]) field(kSlotNames[user_sid], system_[user_sid]);
+
+    scratch_.clear();
+    for (const DataRef& d : data_) {
+        const std::string_view name(data_buf_.data() + d.name_pos, d.name_len);
+        const std::string_view value(data_buf_.data() + d.value_pos, d.value_len);
+        field(name, value);
+        if (!d.in_text || value.empty()) continue;
+        if (!scratch_.empty()) scratch_ += "; ";
+        if (d.named) {
+            scratch_ += name;
+            scratch_ += ": ";
+        }
+        scratch_ += value;
+    }
+    rec.fields_count = static_cast<uint32_t>(out.fields.size()) - rec.fields_begin;
+    rec.text = out.store(scratch_);
+    rec.raw = out.store(raw_);
+    out.records.push_back(rec);
+}
+
+}  // namespace extriage::evtx
