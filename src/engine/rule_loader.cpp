@@ -151,7 +151,9 @@ public:
         }
         if (!n.is_map() || n.entries.size() != 1)
             throw RuleError(n.pos, "a condition is a pattern string, or a mapping with exactly one of: pattern, all, any, none, not, sequence, without_later");
-        const auto& [key, body] = n.entries.front();
+        // Not a structured binding: lambdas cannot capture those before clang 16.
+        const YNode& key = n.entries.front().first;
+        const YNode& body = n.entries.front().second;
         const std::string& op = key.scalar;
         auto children = [&](bool leaves_only) {
             if (!body.is_seq() || body.items.empty())

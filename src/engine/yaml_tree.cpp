@@ -118,6 +118,13 @@ private:
 
 }  // namespace
 
+YNode::YNode() = default;
+YNode::YNode(const YNode&) = default;
+YNode::YNode(YNode&&) noexcept = default;
+YNode& YNode::operator=(const YNode&) = default;
+YNode& YNode::operator=(YNode&&) noexcept = default;
+YNode::~YNode() = default;
+
 const YNode* YNode::find(std::string_view key) const {
     for (const auto& [k, v] : entries)
         if (k.scalar == key) return &v;

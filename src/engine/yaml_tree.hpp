@@ -33,6 +33,15 @@ struct YNode {
     std::vector<YNode> items;                              // sequence
     std::vector<std::pair<YNode, YNode>> entries;          // map: key node, value node
 
+    // Defined out of line (yaml_tree.cpp): clang 14 with libstdc++ rejects the implicit ones,
+    // which would need std::pair<YNode, YNode> complete inside YNode itself.
+    YNode();
+    YNode(const YNode&);
+    YNode(YNode&&) noexcept;
+    YNode& operator=(const YNode&);
+    YNode& operator=(YNode&&) noexcept;
+    ~YNode();
+
     bool is_scalar() const { return kind == Kind::scalar; }
     bool is_map() const { return kind == Kind::map; }
     bool is_seq() const { return kind == Kind::sequence; }
