@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "app/bundle.hpp"
+
 namespace extriage {
 
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags) {
@@ -14,9 +16,10 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
     for (const auto& input : inputs) {
         size_t diags_before = diags.size();
         uint64_t records_before = engine.records_seen();
+        ServerProbe probe(engine);   // notes the server the records name, for inputs whose path does not
         try {
             auto source = input.open();
-            input.parser->parse(*source, input.display_path, engine, diags);
+            input.parser->parse(*source, input.display_path, probe, diags);
         } catch (const InputError& e) {
             diags.error_at_line(input.display_path, 0, e.what(), std::string(input.parser->name()));
             // The parser may have stopped mid-file: close the file so its findings still count.
@@ -26,7 +29,8 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
             engine.on_file_end(input.display_path);
         }
         result.files.push_back({input.display_path, std::string(input.parser->name()),
-                                engine.records_seen() - records_before, diags.size() - diags_before});
+                                engine.records_seen() - records_before, diags.size() - diags_before,
+                                input.server.empty() ? probe.server() : input.server});
     }
     result.runs = std::move(engine.segments());
     result.findings = std::move(engine.findings());

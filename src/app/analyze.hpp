@@ -16,6 +16,7 @@ struct FileSummary {
     std::string parser;
     uint64_t records = 0;
     size_t diagnostics = 0;
+    std::string server;     // from the path (InputFile::server), else from the records; "" if unknown
 };
 
 struct AnalysisResult {

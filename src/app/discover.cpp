@@ -1,4 +1,5 @@
-// Input discovery by content sniffing.
+// Input discovery by content sniffing. Zip files (by their magic, not their name) are handed to
+// archive.cpp, which lists their members the same way.
 #include "app/discover.hpp"
 
 #include <algorithm>
@@ -6,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "app/bundle.hpp"
 #include "decode.hpp"
 
 namespace extriage {
@@ -13,18 +15,22 @@ namespace extriage {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr size_t kSniffBytes = 64 * 1024;
 
 void add_file(const std::string& fs_path, const std::string& display, bool explicit_arg, const DiscoverOptions& options,
               DiagSink& diags, DiscoverStats& stats, std::vector<InputFile>& out) {
-    ++stats.files_seen;
     std::string head;
     try {
-        head = read_head(fs_path, kSniffBytes);
+        head = read_head(fs_path, kSniffHeadBytes);
     } catch (const InputError& e) {
+        ++stats.files_seen;
         diags.error_at_line(display, 0, e.what(), "discover");
         return;
     }
+    if (looks_like_zip(head)) {
+        discover_archive(fs_path, display, options, diags, stats, out);
+        return;
+    }
+    ++stats.files_seen;
     const Parser* parser = nullptr;
     if (!options.force_parser.empty()) {
         parser = find_parser(options.force_parser);
@@ -42,6 +48,9 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     InputFile in;
     in.display_path = display;
     in.fs_path = fs_path;
+    std::error_code ec;
+    auto absolute = fs::absolute(fs_path, ec);
+    in.server = server_from_path(ec ? fs_path : absolute.lexically_normal().string());
     in.parser = parser;
     in.open = [fs_path] { return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(fs_path)); };
     out.push_back(std::move(in));

@@ -1,6 +1,7 @@
 // Turns the paths given on the command line into the list of inputs to parse: folders are
-// walked recursively (sorted, symlinks not followed), and every file is identified by its
-// content (the parsers' sniff), not by its name.
+// walked recursively (sorted, symlinks not followed), zip archives are opened in place
+// (app/archive.*), and every file or member is identified by its content (the parsers'
+// sniff), not by its name. Each input also gets the server it came from when the path tells.
 #pragma once
 
 #include <functional>
@@ -8,26 +9,34 @@
 #include <string>
 #include <vector>
 
+#include "app/archive.hpp"
 #include "byte_source.hpp"
 #include "diagnostics.hpp"
 #include "parser.hpp"
 
 namespace extriage {
 
+// Bytes read from the start of a file or archive member for content sniffing.
+inline constexpr size_t kSniffHeadBytes = 64 * 1024;
+
 struct InputFile {
-    std::string display_path;     // as given, or joined below a given folder
+    std::string display_path;     // as given, or joined below a given folder; "a.zip!dir/member" in archives
     std::string fs_path;          // on-disk path; empty for members of archives
+    std::string server;           // server name derived from the path (bundle.hpp), "" if unknown
     const Parser* parser = nullptr;
     std::function<std::unique_ptr<ByteSource>()> open;
 };
 
 struct DiscoverStats {
-    size_t files_seen = 0;
-    size_t files_skipped = 0;     // files in folders that no parser recognised
+    size_t files_seen = 0;        // files and archive members looked at
+    size_t files_skipped = 0;     // files in folders (or members) that no parser recognised
+    size_t archives = 0;          // archives opened, nested ones included
+    size_t members_refused = 0;   // archive members refused by a safety check (each has a diagnostic)
 };
 
 struct DiscoverOptions {
     std::string force_parser;     // --parser NAME: skip sniffing
+    ArchiveLimits archive;        // --max-entry-size, --max-total-size, --max-depth
 };
 
 // Explicitly named files that cannot be read or recognised are reported as errors; unrecognised

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "app/analyze.hpp"
+#include "app/batch.hpp"
 #include "app/dump_records.hpp"
 #include "app/version.hpp"
 #include "engine/rule_examples.hpp"
@@ -84,6 +85,37 @@ int main(int argc, char** argv) {
     analyze->add_option("--today", today, "Date used for support-lifecycle advice (YYYY-MM-DD; default: the system date)")
         ->check(CLI::Validator([](std::string& s) { return is_iso_date(s) ? std::string() : std::string("expected YYYY-MM-DD"); }, "DATE"));
 
+    // Caps on zip bundles (app/archive.hpp), shared by analyze and batch.
+    std::string max_entry_size = "2GiB", max_total_size = "8GiB";
+    int max_depth = 4;
+    CLI::Validator size_check(
+        [](std::string& s) { return parse_byte_size(s) ? std::string() : "expected a size such as 2G, 512M or 1048576"; },
+        "SIZE");
+    auto add_archive_options = [&](CLI::App* cmd) {
+        cmd->add_option("--max-entry-size", max_entry_size, "Refuse archive members bigger than this decompressed")
+            ->check(size_check)->capture_default_str();
+        cmd->add_option("--max-total-size", max_total_size, "Stop reading an archive after this much decompressed data")
+            ->check(size_check)->capture_default_str();
+        cmd->add_option("--max-depth", max_depth, "Deepest nesting of zips in zips to open")
+            ->check(CLI::Range(1, 32))->capture_default_str();
+    };
+    add_archive_options(analyze);
+
+    std::string batch_format = "text";
+    unsigned jobs = 0;
+    auto* batch = app.add_subcommand("batch", "Triage many bundles (server zips or folders) in parallel, one row each");
+    batch->add_option("paths", paths, "Bundles, or folders of bundles (e.g. C:\\MS_Logs_Collection)")->required();
+    batch->add_option("--format", batch_format, "Output format")->check(CLI::IsMember({"text", "csv", "jsonl"}));
+    batch->add_option("-j,--jobs", jobs, "Bundles analysed in parallel (default: hardware threads)")->check(CLI::Range(1, 1024));
+    batch->add_option("--fail-on", fail_on, "Exit 1 when a finding has at least this severity")
+        ->check(CLI::IsMember({"info", "warning", "error", "critical", "never"}));
+    batch->add_option("--min-severity", min_severity, "Hide findings below this severity")
+        ->check(CLI::IsMember({"info", "warning", "error", "critical"}));
+    batch->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
+    batch->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
+    batch->add_flag("--all-runs", all_runs, "Also count findings from earlier setup runs in the same log");
+    add_archive_options(batch);
+
     auto* rules_cmd = app.add_subcommand("rules", "Inspect and test the rule set");
     rules_cmd->require_subcommand(1);
     auto* rules_test = rules_cmd->add_subcommand("test", "Load every rule and check its embedded examples");
@@ -142,9 +174,24 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "extriage: unknown parser '%s'\n", parser_name.c_str());
             return kExitError;
         }
-        DiagSink diags;
         AnalyzeOptions aopts;
         aopts.discover.force_parser = parser_name;
+        aopts.discover.archive.max_entry_size = *parse_byte_size(max_entry_size);
+        aopts.discover.archive.max_total_size = *parse_byte_size(max_total_size);
+        aopts.discover.archive.max_depth = max_depth;
+        if (*batch) {
+            BatchCommand cmd;
+            cmd.paths = paths;
+            cmd.options.analyze = aopts;
+            cmd.options.jobs = jobs;
+            cmd.options.progress = ::isatty(STDERR_FILENO) != 0;
+            cmd.report.all_runs = all_runs;
+            cmd.report.min_severity = *parse_level(min_severity);
+            cmd.format = batch_format;
+            cmd.fail_on = fail_on == "never" ? std::nullopt : parse_level(fail_on);
+            return run_batch_command(cmd, *rules);
+        }
+        DiagSink diags;
         AnalysisResult result = analyze_paths(paths, *rules, diags, aopts);
         ReportOptions ropts;
         ropts.all_runs = all_runs;

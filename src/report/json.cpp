@@ -44,12 +44,14 @@ ordered_json run_json(const Segment& s) {
     return r;
 }
 
-ordered_json finding_json(const Finding& f) {
+ordered_json finding_json(const Finding& f, const std::string& server) {
     ordered_json j;
     j["rule"] = f.rule_id;
     j["severity"] = std::string(level_name(f.severity));
     j["title"] = f.title;
     j["file"] = f.path;
+    if (server.empty()) j["server"] = nullptr;
+    else j["server"] = server;
     if (f.segment >= 0) j["run"] = f.segment;
     else j["run"] = nullptr;
     j["latest_run"] = f.latest;
@@ -80,8 +82,12 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
     doc["version"] = 1;
     doc["tool"] = {{"name", "extriage"}, {"version", std::string(tool_version())}};
     ordered_json files = ordered_json::array();
-    for (const auto& f : result.files)
-        files.push_back({{"path", f.path}, {"parser", f.parser}, {"records", f.records}, {"diagnostics", f.diagnostics}});
+    std::map<std::string, std::string> server_of;   // file path -> server
+    for (const auto& f : result.files) {
+        files.push_back({{"path", f.path}, {"parser", f.parser}, {"records", f.records}, {"diagnostics", f.diagnostics},
+                         {"server", f.server.empty() ? ordered_json(nullptr) : ordered_json(f.server)}});
+        server_of[f.path] = f.server;
+    }
     doc["files"] = std::move(files);
     ordered_json runs = ordered_json::array();
     for (const auto& s : result.runs) runs.push_back(run_json(s));
@@ -89,7 +95,7 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
     ordered_json findings = ordered_json::array();
     std::map<std::string, int> counts{{"critical", 0}, {"error", 0}, {"warning", 0}, {"info", 0}};
     for (const Finding* f : visible_findings(result, options)) {
-        findings.push_back(finding_json(*f));
+        findings.push_back(finding_json(*f, server_of[f->path]));
         ++counts[std::string(level_name(f->severity))];
     }
     doc["findings"] = std::move(findings);

@@ -100,6 +100,7 @@ std::string render_text(const AnalysisResult& result, const std::vector<Diagnost
 
     for (const auto& file : result.files) {
         out += fmt::format("{}  {}\n", p.bold(file.path), p.dim(fmt::format("({}, {} records)", file.parser, file.records)));
+        if (!file.server.empty()) out += fmt::format("  {} {}\n", p.dim("Server:"), file.server);
         const auto& runs = runs_by_file[file.path];
         if (!runs.empty()) {
             // Earlier runs get one line each; the latest run gets the full summary.
