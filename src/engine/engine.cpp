@@ -121,6 +121,7 @@ struct Engine::Impl {
     size_t file_first_finding = 0;
     FactList last_run_facts;
     bool oom_reported = false;
+    bool in_file = false;             // between on_file_begin and on_file_end
     // Per rule: for every leaf that is a sequence step, the owning sequence and its position.
     std::vector<std::vector<std::pair<const Condition*, size_t>>> sequence_steps;
 
@@ -167,6 +168,7 @@ struct Engine::Impl {
         out.evidence.path = std::string(rec.path);
         out.evidence.offset = rec.offset;
         out.evidence.line = rec.line;
+        out.evidence.time_ms = rec.time_ms, out.evidence.time_is_utc = rec.time_is_utc;
         std::string_view line_text = rec.raw;
         if (leaf.field == "text" && rec.line > 0) {
             // Point at the physical line that matched: continuation lines follow the first one.
@@ -267,49 +269,67 @@ struct Engine::Impl {
         st.touched = true;
     }
 
+    // Scratch buffers reused across records: the per-record path allocates nothing.
+    std::vector<int> set_hits_;
+    std::vector<signed char> where_cache_;
+    std::vector<int> where_touched_;
+    std::vector<std::pair<int, int>> each_hits_;   // (rule, leaf) matched by this record
+    std::vector<int> each_leaves_;
+
     void match_record(const Record& rec) {
         const auto* groups = rules.groups_for(rec.parser);
         if (!groups) return;
-        std::vector<int> set_hits;
-        std::map<int, std::vector<int>> each_hits;   // rule -> leaves that matched this record
-        std::vector<signed char> where_cache(rules.rules().size(), -1);
+        if (where_cache_.size() != rules.rules().size()) where_cache_.assign(rules.rules().size(), -1);
+        each_hits_.clear();
         for (const auto& group : *groups) {
             if (!rec.has_field(group.field)) continue;
             std::string_view value = rec.field(group.field);
-            set_hits.clear();
+            set_hits_.clear();
             if (group.set) {
                 RE2::Set::ErrorInfo info{};
-                if (!group.set->Match(value, &set_hits, &info) && info.kind != RE2::Set::kNoError) {
+                if (!group.set->Match(value, &set_hits_, &info) && info.kind != RE2::Set::kNoError) {
                     if (!oom_reported) {
                         oom_reported = true;
                         diags.warning_at_line(path, rec.line,
                                               "the pattern set ran out of memory on this record; matching patterns one by one",
                                               "engine");
                     }
-                    set_hits.clear();
-                    for (size_t i = 0; i < group.leaves.size(); ++i) set_hits.push_back(static_cast<int>(i));
+                    set_hits_.clear();
+                    for (size_t i = 0; i < group.leaves.size(); ++i) set_hits_.push_back(static_cast<int>(i));
                 }
             } else {
-                for (size_t i = 0; i < group.leaves.size(); ++i) set_hits.push_back(static_cast<int>(i));
+                for (size_t i = 0; i < group.leaves.size(); ++i) set_hits_.push_back(static_cast<int>(i));
             }
-            std::sort(set_hits.begin(), set_hits.end());
-            for (int index : set_hits) {
+            std::sort(set_hits_.begin(), set_hits_.end());
+            for (int index : set_hits_) {
                 const auto& ref = group.leaves[static_cast<size_t>(index)];
                 if (!rule_active(ref.rule)) continue;
                 const Rule& rule = *rules.rules()[static_cast<size_t>(ref.rule)];
-                auto& w = where_cache[static_cast<size_t>(ref.rule)];
-                if (w < 0) w = where_ok(rule, rec) ? 1 : 0;
+                auto& w = where_cache_[static_cast<size_t>(ref.rule)];
+                if (w < 0) {
+                    w = where_ok(rule, rec) ? 1 : 0;
+                    where_touched_.push_back(ref.rule);
+                }
                 if (!w) continue;
                 const Leaf& leaf = rule.leaves[static_cast<size_t>(ref.leaf)];
                 if (!group.set && !RE2::PartialMatch(value, *leaf.re)) continue;
                 if (rule.each_match && !leaf.optional) {
-                    each_hits[ref.rule].push_back(ref.leaf);
+                    each_hits_.emplace_back(ref.rule, ref.leaf);
                     continue;
                 }
                 on_leaf_hit(ref.rule, ref.leaf, rec, value);
             }
         }
-        for (auto& [rule_index, hits] : each_hits) on_each_match(rule_index, rec, hits);
+        for (int r : where_touched_) where_cache_[static_cast<size_t>(r)] = -1;
+        where_touched_.clear();
+        if (each_hits_.empty()) return;
+        std::sort(each_hits_.begin(), each_hits_.end());
+        for (size_t i = 0; i < each_hits_.size();) {
+            const int rule_index = each_hits_[i].first;
+            each_leaves_.clear();
+            for (; i < each_hits_.size() && each_hits_[i].first == rule_index; ++i) each_leaves_.push_back(each_hits_[i].second);
+            on_each_match(rule_index, rec, each_leaves_);
+        }
     }
 
     // --- evaluation at the end of a scope ---
@@ -446,7 +466,10 @@ struct Engine::Impl {
                 const Rule& rule = *rules.rules()[i];
                 if ((rule.scope != Scope::file) != run_scopes) continue;
                 if (rule.fallback != (pass == 1)) continue;
-                if (rule.fallback && !produced.empty()) continue;
+                // Informational findings (setup succeeded, same build...) explain nothing.
+                if (rule.fallback && std::any_of(produced.begin(), produced.end(),
+                                                 [](const Finding& f) { return f.severity >= Level::warning; }))
+                    continue;
                 const int ri = static_cast<int>(i);
                 if (rule.each_match) {
                     ScopeState& st = rule.scope == Scope::file ? file_state : run_state;
@@ -514,6 +537,8 @@ Engine::Engine(const RuleSet& rules, DiagSink& diags, EngineOptions options)
 Engine::~Engine() = default;
 
 void Engine::on_file_begin(std::string_view path, std::string_view parser) {
+    if (impl_->in_file) on_file_end(impl_->path);   // the previous file was not closed by its parser
+    impl_->in_file = true;
     impl_->path = std::string(path);
     impl_->parser = std::string(parser);
     impl_->file_state.reset(impl_->rules);
@@ -544,6 +569,8 @@ void Engine::on_segment_end(const Segment& segment) {
 }
 
 void Engine::on_file_end(std::string_view) {
+    if (!impl_->in_file) return;
+    impl_->in_file = false;
     // Parsers without segments (event logs): the run scope is the whole file.
     if (impl_->run_state.touched) impl_->evaluate(true, impl_->last_run_facts, -1, findings_);
     impl_->evaluate(false, impl_->last_run_facts, -1, findings_);

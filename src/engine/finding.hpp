@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,17 @@ struct Evidence {
     uint64_t line = 0;       // 0 for binary inputs
     uint64_t offset = 0;     // byte offset of the record
     std::string text;        // the matching physical line (clipped)
+    int64_t time_ms = kNoTime;   // the record's time (Record::time_ms)
+    bool time_is_utc = false;
+};
+
+// The setup run (or MSI session) an event finding happened in or shortly after (app/correlate).
+struct RelatedRun {
+    std::string file;          // the log holding the run
+    int index = -1;            // Segment::index in that file (0-based)
+    std::string kind;          // Segment::kind: "setup-run", "msi-session", ...
+    int64_t minutes_after = 0; // 0: during the run; N: N minutes after it ended
+    bool local_time = false;   // the run's log had no time zone: its times were compared as if UTC
 };
 
 struct Finding {
@@ -32,6 +44,7 @@ struct Finding {
     std::vector<std::string> remediation;
     std::vector<Link> links;
     uint64_t count = 1;        // each_match rules: matching records folded into this finding
+    std::optional<RelatedRun> related_run;   // event findings: the setup run they belong to
 
     const std::string* fact(std::string_view name) const;
 };

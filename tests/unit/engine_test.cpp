@@ -197,6 +197,13 @@ TEST_CASE("engine: a fallback rule fires only when no other rule did") {
                           rule_yaml("fb", "fallback: true\nscope: error\nmatch: '\\[ERROR\\] (?P<err>.*)'", "{err}")});
     CHECK(ids(run(*rs, {{0, "[ERROR] odd", Level::error}})) == std::vector<std::string>{"fb"});
     CHECK(ids(run(*rs, {{0, "[ERROR] odd", Level::error}, {0, "known problem"}})) == std::vector<std::string>{"known"});
+    // An informational finding explains nothing, so the fallback still fires.
+    auto with_info = rules_from({rule_yaml("note", "severity: info\nmatch: 'same build'").replace(
+                                     rule_yaml("note", "").find("severity: error\n"), 16, ""),
+                                 rule_yaml("fb", "fallback: true\nmatch: '\\[ERROR\\]'")});
+    auto got = ids(run(*with_info, {{0, "same build"}, {0, "[ERROR] odd", Level::error}}));
+    std::sort(got.begin(), got.end());
+    CHECK(got == std::vector<std::string>{"fb", "note"});
 }
 
 TEST_CASE("engine: evidence points at the continuation line that matched") {
