@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# Malformed-input suite: generates hostile inputs under the build folder (truncated samples,
+# binary garbage, broken UTF-8/UTF-16, a 100 MB line, empty and unreadable files, a folder of
+# junk) and runs the real `extriage analyze` on each, with a good sample after the bad ones.
+# Every run must: exit 0, 1 or 2 (never a signal, a hang or a sanitizer report), name the bad
+# file on stderr (with a line or offset where one applies), still report the good sample's
+# findings, and leave every input byte-for-byte unchanged.
+#
+#   run_malformed.sh EXE SOURCE_DIR WORK_DIR CASE
+#   CASE: truncated | garbage | encoding | huge-line | empty | unreadable | junk-dir | regressions
+set -uo pipefail
+export LC_ALL=C
+
+exe="$1"
+src="$2"
+case_name="$4"
+work="$3/$case_name"
+good="${EXTRIAGE_GOOD_SAMPLE:-$src/samples/exchange-setup/services-disabled.log}"
+per_run_timeout="${EXTRIAGE_MALFORMED_TIMEOUT:-300}"
+
+rm -rf "$work"
+mkdir -p "$work"
+fails=0
+runs=0
+
+fail() {
+    echo "FAIL [$case_name] $*" >&2
+    fails=$((fails + 1))
+}
+
+# Rules that fire for the good sample, as "rule" lines.
+findings_of() {   # json-file path
+    awk -v want="$2" '
+        /^  "findings": \[/ { inside = 1; next }
+        inside && /^  \]/ { inside = 0 }
+        inside && /^      "rule": / { rule = $2 }
+        inside && /^      "file": / {
+            f = substr($0, index($0, ":") + 2); sub(/,$/, "", f)
+            if (f == "\"" want "\"") { gsub(/[",]/, "", rule); print rule }
+        }' "$1" | sort -u
+}
+
+hash_inputs() {
+    local p
+    for p in "$@"; do
+        if [[ -d "$p" && ! -L "$p" ]]; then
+            find "$p" -type f -readable -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum 2>/dev/null
+        elif [[ -f "$p" && -r "$p" && "$p" != /proc/* ]]; then
+            sha256sum "$p"
+        fi
+    done
+}
+
+# analyze_check LABEL [--named FILE]... [--located FILE]... -- INPUT...
+#   --named FILE     stderr must have a diagnostic starting with FILE
+#   --located FILE   ... and it must carry a line (FILE:N:) or an offset (FILE:offset N:)
+# The good sample is appended to the inputs; its findings must be in the JSON.
+analyze_check() {
+    local label="$1"
+    shift
+    local named=() located=() inputs=()
+    while [[ $# -gt 0 ]]; do
+        case "$1" in
+            --named) named+=("$2"); shift 2 ;;
+            --located) located+=("$2"); shift 2 ;;
+            --) shift; inputs=("$@"); break ;;
+            *) echo "analyze_check: bad argument $1" >&2; exit 2 ;;
+        esac
+    done
+    runs=$((runs + 1))
+    local out="$work/run-$runs.json" err="$work/run-$runs.err"
+    local before after rc=0
+    before="$(hash_inputs "${inputs[@]}" "$good")"
+    timeout -k 10 "$per_run_timeout" "$exe" analyze --format json --color never --today 2026-11-22 \
+        "${inputs[@]}" "$good" >"$out" 2>"$err" || rc=$?
+    after="$(hash_inputs "${inputs[@]}" "$good")"
+
+    if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+        fail "$label: timed out after ${per_run_timeout}s (hang?)"
+    elif [[ $rc -gt 2 ]]; then
+        fail "$label: exit code $rc (a signal or an unexpected code); stderr: $(head -c 2000 "$err")"
+    fi
+    if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|terminate called|Assertion .* failed' "$err"; then
+        fail "$label: sanitizer or abort report:"
+        head -n 40 "$err" >&2
+    fi
+    [[ "$before" == "$after" ]] || fail "$label: an input file changed on disk"
+    local want got
+    want="$baseline"
+    got="$(findings_of "$out" "$good")"
+    if [[ "$got" != "$want" ]]; then
+        fail "$label: the good sample after the bad input lost its findings (want: $(echo $want), got: $(echo $got))"
+    fi
+    local f
+    for f in "${named[@]}"; do
+        grep -qF -- "$f:" "$err" || grep -qF -- "$f!" "$err" || fail "$label: stderr does not name $f; stderr: $(head -c 1000 "$err")"
+    done
+    for f in "${located[@]}"; do
+        grep -F -- "$f:" "$err" | grep -qE -- ':[0-9]+(:[0-9]+)?: |:offset [0-9]+: ' \
+            || fail "$label: stderr has no line or offset for $f; stderr: $(head -c 1000 "$err")"
+    done
+    # Every diagnostic line names one of the inputs (or is extriage's own summary line).
+    local line ok p
+    while IFS= read -r line; do
+        [[ -z "$line" || "$line" == extriage:* ]] && continue
+        ok=0
+        for p in "${inputs[@]}" "$good"; do
+            [[ "$line" == "$p"* ]] && { ok=1; break; }
+        done
+        [[ $ok -eq 1 ]] || { fail "$label: diagnostic names no input: $line"; break; }
+    done <"$err"
+}
+
+# Deterministic pseudo-random bytes: rand_bytes SEED COUNT
+rand_bytes() {
+    awk -v seed="$1" -v n="$2" 'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%c", int(rand() * 256) }'
+}
+
+# The rules the good sample triggers on its own.
+[[ -x "$exe" ]] || { echo "no executable $exe" >&2; exit 2; }
+[[ -f "$good" ]] || { echo "no good sample $good" >&2; exit 2; }
+"$exe" analyze --format json --color never --today 2026-11-22 "$good" >"$work/baseline.json" 2>"$work/baseline.err"
+baseline="$(findings_of "$work/baseline.json" "$good")"
+if [[ -z "$baseline" ]]; then
+    echo "the good sample $good has no findings on its own; pick another with EXTRIAGE_GOOD_SAMPLE" >&2
+    exit 2
+fi
+
+case "$case_name" in
+truncated)
+    # Every sample cut at several offsets (inside headers, mid-line, mid-UTF-16 unit, one byte short).
+    mapfile -t samples < <(find "$src/samples" -type f ! -name '*.md' ! -name 'README*' | sort)
+    for s in "${samples[@]}"; do
+        size=$(stat -c %s "$s")
+        rel="${s#"$src/samples/"}"
+        base="${rel//\//__}"
+        stem="${base%.*}"
+        ext="${base##*.}"
+        [[ "$ext" == "$base" ]] && ext="dat"
+        cuts=()
+        for o in 1 2 3 17 100 4095 4097 $((size / 4)) $((size / 2)) $((size / 2 + 1)) $((size * 3 / 4)) $((size - 1)); do
+            ((o > 0 && o < size)) || continue
+            [[ " ${cuts[*]} " == *" $o "* ]] && continue
+            cuts+=("$o")
+        done
+        files=()
+        for o in "${cuts[@]}"; do
+            f="$work/$stem.cut$o.$ext"
+            head -c "$o" "$s" >"$f"
+            files+=("$f")
+        done
+        [[ ${#files[@]} -gt 0 ]] && analyze_check "$rel cut at ${cuts[*]}" -- "${files[@]}"
+    done
+    ;;
+
+garbage)
+    g="$work/garbage"
+    mkdir -p "$g"
+    rand_bytes 1 65536 >"$g/random.bin"
+    rand_bytes 2 300 >"$g/random-small.log"
+    { printf 'PK\003\004'; rand_bytes 3 5000; } >"$g/fake-zip.zip"
+    { printf 'PK\005\006'; rand_bytes 4 18; } >"$g/fake-empty-zip.zip"
+    { printf 'ElfFile\000'; rand_bytes 5 70000; } >"$g/fake-header.evtx"
+    { printf 'ElfFile\000'; head -c 4088 /dev/zero; printf 'ElfChnk\000'; rand_bytes 6 65528; } >"$g/fake-chunk.evtx"
+    head -c 8192 /dev/zero >"$g/nuls.log"
+    { for i in $(seq 1 200); do printf '[11/05/2024 20:14:%02d.%04d] [%d] ' $((i % 60)) "$i" $((i % 3)); rand_bytes "$i" 40 | tr -d '\n\r'; printf '\r\n'; done; } >"$g/stamped-garbage.log"
+    { printf '\357\273\277<?xml version="1.0"?><Events><Event><System>'; rand_bytes 7 2000; } >"$g/broken.xml"
+    { printf '=== Verbose logging started: 1/2/2024  3:04:05  Build type: SHIP UNICODE 5.00.10011.00  Calling process: '; rand_bytes 8 3000; } >"$g/msi-ish.log"
+    { printf 'Connecting to "DC01"\r\nLogging in as current user using SSPI\r\nImporting directory from file "x.ldf"\r\nAdd error on entry starting on line '; rand_bytes 9 2000; } >"$g/ldif-ish.err"
+    for f in "$g"/*; do
+        # The end record of an empty zip with a junk comment is a valid empty zip: nothing to name.
+        if [[ "$f" == */fake-empty-zip.zip ]]; then
+            analyze_check "garbage $(basename "$f")" -- "$f"
+        else
+            analyze_check "garbage $(basename "$f")" --named "$f" -- "$f"
+        fi
+    done
+    analyze_check "all garbage files at once" -- "$g"/*
+    ;;
+
+encoding)
+    e="$work/enc"
+    mkdir -p "$e"
+    # Invalid UTF-8 inside the good sample: a bad pair, 0xFF, a UTF-8-encoded surrogate, an
+    # overlong '/', and a sequence cut by the end of the file.
+    awk 'NR == 5 { $0 = $0 "\303(" } NR == 9 { $0 = $0 "\377" } NR == 12 { $0 = $0 "\355\240\200" }
+         NR == 15 { $0 = $0 "\300\257" } { print }' "$good" >"$e/utf8-invalid.log"
+    printf '\342\202' >>"$e/utf8-invalid.log"
+    utf16() { iconv -f UTF-8 -t "$1" "$good"; }
+    { printf '\377\376'; utf16 UTF-16LE; printf 'X'; } >"$e/utf16le-odd-length.log"
+    { printf '\377\376'; utf16 UTF-16LE | head -c 2000; printf '\000\330A\000\r\000\n\000'; utf16 UTF-16LE | tail -c +2001; } >"$e/utf16le-lone-high-surrogate.log"
+    { printf '\377\376'; utf16 UTF-16LE | head -c 3000; printf '\000\334\r\000\n\000'; utf16 UTF-16LE | tail -c +3001; } >"$e/utf16le-lone-low-surrogate.log"
+    { printf '\377\376'; utf16 UTF-16LE; printf '\075\330'; } >"$e/utf16le-surrogate-at-eof.log"
+    { printf '\376\377'; utf16 UTF-16BE; printf '\330\000'; } >"$e/utf16be-bom.log"
+    utf16 UTF-16LE | head -c 5001 >"$e/utf16le-no-bom-cut.log"
+    { printf '\357\273\277'; head -c 3000 "$good"; head -c 512 /dev/zero; tail -c +3001 "$good"; } >"$e/utf8-bom-with-nuls.log"
+    { printf '\377\376'; head -c 4000 "$good"; } >"$e/utf16-bom-utf8-body.log"
+    analyze_check "invalid UTF-8" --located "$e/utf8-invalid.log" -- "$e/utf8-invalid.log"
+    grep -qE "^$e/utf8-invalid.log:5: warning: .*invalid" "$work/run-$runs.err" \
+        || fail "invalid UTF-8: no warning pointing at line 5: $(cat "$work/run-$runs.err")"
+    for f in "$e"/utf16* "$e"/utf8-bom-with-nuls.log; do
+        analyze_check "$(basename "$f")" -- "$f"
+    done
+    analyze_check "lone surrogate warning" --located "$e/utf16le-lone-high-surrogate.log" -- "$e/utf16le-lone-high-surrogate.log"
+    ;;
+
+huge-line)
+    h="$work/huge"
+    mkdir -p "$h"
+    # 100 MB without a newline: a stamped one (the exchange-setup parser takes it), plain text
+    # (no parser does), and the good sample followed by such a tail.
+    { printf '[11/05/2024 20:14:02.3310] [0] '; head -c 100000000 /dev/zero | tr '\0' 'x'; } >"$h/stamped-100mb.log"
+    head -c 100000000 /dev/zero | tr '\0' 'A' >"$h/plain-100mb.log"
+    { cat "$good"; head -c 100000000 /dev/zero | tr '\0' 'y'; } >"$h/good-then-100mb.log"
+    analyze_check "100 MB stamped line" --located "$h/stamped-100mb.log" -- "$h/stamped-100mb.log"
+    grep -qE "^$h/stamped-100mb.log:1: warning: " "$work/run-$runs.err" \
+        || fail "100 MB line: no warning at line 1: $(cat "$work/run-$runs.err")"
+    analyze_check "100 MB unrecognised line" --named "$h/plain-100mb.log" -- "$h/plain-100mb.log"
+    analyze_check "good log then a 100 MB line" --located "$h/good-then-100mb.log" -- "$h/good-then-100mb.log"
+    # Memory stays bounded by the line cap (16 MiB) and buffers, not by the 100 MB.
+    if [[ -x /usr/bin/time ]]; then
+        /usr/bin/time -f '%M' -o "$h/rss" "$exe" analyze --format json "$h/stamped-100mb.log" >/dev/null 2>&1
+        rss_kb=$(tail -n 1 "$h/rss")
+        limit_kb=$((${EXTRIAGE_MALFORMED_RSS_LIMIT_MB:-600} * 1024))
+        [[ "$rss_kb" =~ ^[0-9]+$ && $rss_kb -lt $limit_kb ]] \
+            || fail "100 MB line: peak RSS ${rss_kb} KB is over ${limit_kb} KB"
+    fi
+    rm -f "$h"/*.log
+    ;;
+
+empty)
+    m="$work/empty"
+    mkdir -p "$m"
+    : >"$m/empty.log"
+    printf '\357\273\277' >"$m/utf8-bom-only.log"
+    printf '\377\376' >"$m/utf16-bom-only.log"
+    printf '\n\n\r\n\r' >"$m/newlines-only.log"
+    printf '   \t  ' >"$m/spaces-only.log"
+    : >"$m/empty.evtx"
+    : >"$m/empty.zip"
+    for f in "$m"/*; do
+        analyze_check "$(basename "$f")" --named "$f" -- "$f"
+    done
+    mkdir -p "$m/dir"
+    analyze_check "an empty folder" -- "$m/dir"
+    ;;
+
+unreadable)
+    u="$work/unreadable"
+    mkdir -p "$u"
+    cp "$good" "$u/copy.log"
+    ln -s "$u/does-not-exist.log" "$u/dangling.log"
+    analyze_check "dangling symlink" --named "$u/dangling.log" -- "$u/dangling.log"
+    analyze_check "a path through a file" --named "$u/copy.log/inner.log" -- "$u/copy.log/inner.log"
+    # Root reads through chmod 000, so use a file whose read() fails for everyone instead:
+    # /proc/self/mem opens fine but reading offset 0 gives EIO.
+    analyze_check "read error (EIO)" --named /proc/self/mem -- /proc/self/mem
+    if [[ $(id -u) -ne 0 ]]; then
+        cp "$good" "$u/no-permission.log"
+        chmod 000 "$u/no-permission.log"
+        analyze_check "chmod 000" --named "$u/no-permission.log" -- "$u/no-permission.log"
+        chmod 600 "$u/no-permission.log"
+    else
+        echo "running as root: chmod 000 does not block reads, tested /proc/self/mem instead"
+    fi
+    # A folder given where a file is expected is walked; a folder nobody can list is skipped.
+    mkdir -p "$u/ExchangeSetup.log"
+    analyze_check "a folder named like a log" -- "$u/ExchangeSetup.log"
+    ;;
+
+junk-dir)
+    j="$work/junk"
+    mkdir -p "$j/nested/deeper" "$j/ExchangeSetupLogs"
+    : >"$j/empty.log"
+    rand_bytes 11 20000 >"$j/garbage.bin"
+    { printf 'PK\003\004'; rand_bytes 12 3000; } >"$j/fake.zip"
+    bundle=$(find "$src/samples" -name '*.zip' | sort | head -n 1)
+    if [[ -n "$bundle" ]]; then
+        size=$(stat -c %s "$bundle")
+        head -c $((size / 2)) "$bundle" >"$j/truncated-bundle.zip"
+        head -c $((size - 30)) "$bundle" >"$j/nested/bundle-no-end.zip"
+    fi
+    { printf 'ElfFile\000'; rand_bytes 13 9000; } >"$j/System.evtx"
+    { printf '\377\376'; iconv -f UTF-8 -t UTF-16LE "$good" | head -c 7777; } >"$j/ExchangeSetupLogs/cut-utf16.log"
+    head -c 5000 "$good" >"$j/nested/deeper/ExchangeSetup-cut.log"
+    ln -s .. "$j/nested/loop"
+    ln -s "$j/missing" "$j/dangling"
+    if [[ $(id -u) -ne 0 ]]; then
+        cp "$good" "$j/nested/no-permission.log"
+        chmod 000 "$j/nested/no-permission.log"
+        mkdir -p "$j/locked" && chmod 000 "$j/locked"
+    fi
+    cp "$good" "$j/ExchangeSetupLogs/ExchangeSetup.log"
+    runs_before=$runs
+    analyze_check "folder of junk" -- "$j"
+    got="$(findings_of "$work/run-$runs.json" "$j/ExchangeSetupLogs/ExchangeSetup.log")"
+    [[ "$got" == "$baseline" ]] || fail "folder of junk: the good log inside lost its findings (got: $(echo $got))"
+    chmod -R u+rwX "$j" 2>/dev/null || true
+    ;;
+
+regressions)
+    # Crashers found by scripts/fuzz.sh, one folder per parser (or rules/ and archive/).
+    r="$src/tests/malformed/regressions"
+    found=0
+    for d in "$r"/*/; do
+        [[ -d "$d" ]] || continue
+        kind="$(basename "$d")"
+        for f in "$d"*; do
+            [[ -f "$f" ]] || continue
+            found=$((found + 1))
+            case "$kind" in
+                rules)
+                    runs=$((runs + 1))
+                    cp "$f" "$work/$(basename "$f")"
+                    rc=0
+                    timeout -k 10 "$per_run_timeout" "$exe" rules test --rules "$work/$(basename "$f")" \
+                        >"$work/run-$runs.out" 2>"$work/run-$runs.err" || rc=$?
+                    [[ $rc -le 2 ]] || fail "rules regression $(basename "$f"): exit code $rc"
+                    grep -qE 'Sanitizer|runtime error:' "$work/run-$runs.err" && fail "rules regression $(basename "$f"): sanitizer report"
+                    ;;
+                archive)
+                    analyze_check "archive regression $(basename "$f")" -- "$f"
+                    ;;
+                *)
+                    # Exactly as the fuzzer fed it (forced parser), then sniffed next to the good sample.
+                    runs=$((runs + 1))
+                    rc=0
+                    timeout -k 10 "$per_run_timeout" "$exe" analyze --format json --parser "$kind" "$f" \
+                        >"$work/run-$runs.json" 2>"$work/run-$runs.err" || rc=$?
+                    [[ $rc -le 2 ]] || fail "$kind regression $(basename "$f"): exit code $rc; $(head -c 2000 "$work/run-$runs.err")"
+                    grep -qE 'Sanitizer|runtime error:' "$work/run-$runs.err" && { fail "$kind regression $(basename "$f"): sanitizer report"; head -n 30 "$work/run-$runs.err" >&2; }
+                    analyze_check "$kind regression $(basename "$f")" -- "$f"
+                    ;;
+            esac
+        done
+    done
+    echo "$found regression inputs replayed"
+    ;;
+
+*)
+    echo "unknown case $case_name" >&2
+    exit 2
+    ;;
+esac
+
+if [[ $fails -gt 0 ]]; then
+    echo "$case_name: $fails failure(s) in $runs runs (inputs and outputs kept in $work)"
+    exit 1
+fi
+echo "$case_name: $runs runs passed"
+rm -rf "$work"
+exit 0
