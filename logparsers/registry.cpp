@@ -4,6 +4,8 @@
 
 namespace extriage {
 
+std::unique_ptr<Parser> make_event_clixml_parser();
+std::unique_ptr<Parser> make_event_xml_parser();
 std::unique_ptr<Parser> make_evtx_binary_parser();
 std::unique_ptr<Parser> make_exchange_setup_parser();
 
@@ -11,6 +13,8 @@ const std::vector<std::unique_ptr<Parser>>& parsers() {
     static const std::vector<std::unique_ptr<Parser>> all = [] {
         std::vector<std::unique_ptr<Parser>> v;
         v.push_back(make_evtx_binary_parser());
+        v.push_back(make_event_clixml_parser());
+        v.push_back(make_event_xml_parser());
         v.push_back(make_exchange_setup_parser());
         return v;
     }();

@@ -10,7 +10,8 @@
 
 namespace extriage {
 
-AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags) {
+AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
+                              const CorrelateOptions& correlate) {
     AnalysisResult result;
     Engine engine(rules, diags);
     for (const auto& input : inputs) {
@@ -41,6 +42,7 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
         uint64_t ob = b.evidence.empty() ? 0 : b.evidence.front().offset;
         return std::tie(a.path, a.segment, la, oa, a.rule_id) < std::tie(b.path, b.segment, lb, ob, b.rule_id);
     });
+    correlate_findings(result, correlate);
     return result;
 }
 
@@ -48,7 +50,7 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
                              const AnalyzeOptions& options) {
     DiscoverStats stats;
     auto inputs = discover_inputs(paths, options.discover, diags, stats);
-    AnalysisResult result = analyze_inputs(inputs, rules, diags);
+    AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate);
     result.discover = stats;
     return result;
 }

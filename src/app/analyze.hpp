@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/correlate.hpp"
 #include "app/discover.hpp"
 #include "diagnostics.hpp"
 #include "engine/engine.hpp"
@@ -28,12 +29,14 @@ struct AnalysisResult {
 
 struct AnalyzeOptions {
     DiscoverOptions discover;
+    CorrelateOptions correlate;   // attaching event findings to setup runs
 };
 
 AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,
                              const AnalyzeOptions& options = {});
 
 // Parses already-discovered inputs (used by analyze_paths and by batch triage).
-AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags);
+AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
+                              const CorrelateOptions& correlate = {});
 
 }  // namespace extriage

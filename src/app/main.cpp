@@ -13,6 +13,7 @@
 #include "app/analyze.hpp"
 #include "app/batch.hpp"
 #include "app/dump_records.hpp"
+#include "app/timeline.hpp"
 #include "app/version.hpp"
 #include "engine/rule_examples.hpp"
 #include "engine/rule_loader.hpp"
@@ -129,6 +130,22 @@ int main(int argc, char** argv) {
     dump->add_option("--parser", parser_name, "Parser to use instead of sniffing");
     dump->group("");   // hidden: used by golden tests
 
+    // timeline: setup runs, errors, events and findings of all inputs in one UTC view (app/timeline.hpp).
+    int correlate_window = kDefaultCorrelateWindowMinutes;
+    size_t max_entries = 100000;
+    auto* timeline = app.add_subcommand("timeline", "One time-ordered view (UTC) of setup runs, errors, events and findings");
+    timeline->add_option("paths", paths, "Files, folders or bundles")->required();
+    timeline->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    timeline->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
+    timeline->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
+    timeline->add_option("--max-entries", max_entries, "Keep at most this many log records in the timeline")
+        ->check(CLI::Range(size_t{1}, size_t{100000000}))->capture_default_str();
+    add_archive_options(timeline);
+    for (auto* cmd : {analyze, timeline})
+        cmd->add_option("--correlate-window", correlate_window,
+                        "Minutes after a setup run ends during which event findings are still attached to it")
+            ->check(CLI::Range(0, 10080))->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -179,6 +196,18 @@ int main(int argc, char** argv) {
         aopts.discover.archive.max_entry_size = *parse_byte_size(max_entry_size);
         aopts.discover.archive.max_total_size = *parse_byte_size(max_total_size);
         aopts.discover.archive.max_depth = max_depth;
+        aopts.correlate.window_minutes = correlate_window;
+        if (*timeline) {
+            DiagSink diags;
+            TimelineOptions topts;
+            topts.analyze = aopts;
+            topts.max_entries = max_entries;
+            Timeline tl = build_timeline(paths, *rules, diags, topts);
+            auto diag_list = diags.snapshot();
+            write_stdout(format == "json" ? render_timeline_json(tl, diag_list) : render_timeline_text(tl, {}));
+            print_diags(diag_list);
+            return diags.error_count() ? kExitError : 0;
+        }
         if (*batch) {
             BatchCommand cmd;
             cmd.paths = paths;

@@ -72,6 +72,9 @@ ordered_json finding_json(const Finding& f, const std::string& server) {
     for (const auto& l : f.links) links.push_back({{"title", l.title}, {"url", l.url}});
     j["links"] = std::move(links);
     if (f.count > 1) j["count"] = f.count;
+    if (f.related_run)
+        j["related_run"] = {{"file", f.related_run->file}, {"index", f.related_run->index}, {"kind", f.related_run->kind},
+                            {"minutes_after", f.related_run->minutes_after}, {"local_time", f.related_run->local_time}};
     return j;
 }
 

@@ -1,0 +1,444 @@
+// "event-clixml": PowerShell Export-Clixml of Get-EventLog (and Get-WinEvent) output, as
+// ExchangeLogCollector writes <SERVER>_Application.xml and <SERVER>_System.xml. Each top-level
+// <Obj> of the <Objs> stream is cut out on its own (event_fields.hpp) and parsed with pugixml;
+// type names (<TN>/<TNRef>) and referenced objects (<Ref RefId>) are remembered across objects.
+// Fields use the evtx-binary names: Source -> provider, ReplacementStrings -> Data[1].. (param1..
+// for Service Control Manager, whose manifest names them), Message -> message and the text.
+// The channel comes from the Log property, the adapted type name (EventLogEntry#System/...) or
+// the file name, in that order.
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include <pugixml.hpp>
+
+#include <fmt/format.h>
+
+#include "event_fields.hpp"
+#include "parser.hpp"
+
+namespace extriage {
+
+namespace {
+
+constexpr std::string_view kName = "event-clixml";
+constexpr std::string_view kPsNamespace = "schemas.microsoft.com/powershell/2004/04";
+constexpr size_t kMaxRememberedRefs = 65536;
+
+using eventlog::ElementScanner;
+using eventlog::EventRecordBuilder;
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+void append_utf8(std::string& out, uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else {
+        out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    }
+}
+
+// PowerShell writes characters XML cannot carry (CR, LF, control characters, and '_' before
+// "x") as _xHHHH_ UTF-16 code units. Line breaks stay CRLF, as in the event itself.
+std::string decode_ps_string(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    auto unit_at = [&](size_t i, unsigned& u) {
+        if (i + 7 > s.size() || s[i] != '_' || s[i + 1] != 'x' || s[i + 6] != '_') return false;
+        for (size_t k = i + 2; k < i + 6; ++k)
+            if (!is_hex(s[k])) return false;
+        u = static_cast<unsigned>(std::strtoul(std::string(s.substr(i + 2, 4)).c_str(), nullptr, 16));
+        return true;
+    };
+    for (size_t i = 0; i < s.size();) {
+        unsigned u = 0;
+        if (!unit_at(i, u)) {
+            out.push_back(s[i++]);
+            continue;
+        }
+        i += 7;
+        if (u >= 0xD800 && u < 0xDC00) {
+            unsigned lo = 0;
+            if (unit_at(i, lo) && lo >= 0xDC00 && lo < 0xE000) {
+                i += 7;
+                append_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+            } else {
+                append_utf8(out, 0xFFFD);
+            }
+        } else if (u >= 0xDC00 && u < 0xE000) {
+            append_utf8(out, 0xFFFD);
+        } else {
+            append_utf8(out, u);
+        }
+    }
+    return out;
+}
+
+std::string base64_to_hex(std::string_view b64) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : b64) {
+        int v = -1;
+        if (c >= 'A' && c <= 'Z') v = c - 'A';
+        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') v = c - '0' + 52;
+        else if (c == '+') v = 62;
+        else if (c == '/') v = 63;
+        if (v < 0) continue;
+        acc = (acc << 6) | static_cast<uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            const auto byte = static_cast<unsigned>((acc >> bits) & 0xFF);
+            out.push_back(kDigits[byte >> 4]);
+            out.push_back(kDigits[byte & 0xF]);
+        }
+    }
+    return out;
+}
+
+std::string text_of(const pugi::xml_node& n) {
+    std::string out;
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
+        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+    return out;
+}
+
+bool is_primitive(std::string_view tag) {
+    static constexpr std::string_view kTags[] = {"S",  "C",   "B",  "DT", "TS", "By", "SB", "U16", "I16", "U32", "I32",
+                                                 "U64", "I64", "Sg", "Db", "D",  "BA", "G",  "URI", "Version", "XD",
+                                                 "SBK", "SS"};
+    for (auto t : kTags)
+        if (t == tag) return true;
+    return false;
+}
+
+bool is_collection(std::string_view tag) { return tag == "LST" || tag == "IE" || tag == "STK" || tag == "QUE"; }
+
+// A deserialized value, as much of it as event mapping needs.
+struct Value {
+    bool present = false;
+    std::string tag;                      // primitive tag, or "Obj"
+    std::string text;                     // primitive text, or the object's ToString
+    std::string number;                   // an object's primitive payload (enum: <I32>4</I32>)
+    bool is_list = false;
+    std::vector<std::string> list;
+    std::vector<std::pair<std::string, std::string>> props;   // an object's scalar properties
+};
+
+class Deserializer {
+public:
+    // Type names of the object (first <T>), registering <TN> for later <TNRef>.
+    std::string type_of(const pugi::xml_node& obj) {
+        if (pugi::xml_node tn = obj.child("TN")) {
+            std::string first = text_of(tn.child("T"));
+            if (auto id = tn.attribute("RefId")) types_[id.value()] = first;
+            return first;
+        }
+        if (pugi::xml_node ref = obj.child("TNRef")) {
+            auto it = types_.find(ref.attribute("RefId").value());
+            if (it != types_.end()) return it->second;
+            ++unresolved_;
+        }
+        return {};
+    }
+
+    Value resolve(const pugi::xml_node& n) {
+        Value v;
+        const std::string_view tag = n.name();
+        if (tag == "Nil") return v;
+        if (tag == "Ref") {
+            auto it = refs_.find(n.attribute("RefId").value());
+            if (it == refs_.end()) {
+                ++unresolved_;
+                return v;
+            }
+            return it->second;
+        }
+        if (is_primitive(tag)) {
+            v.present = true;
+            v.tag = std::string(tag);
+            v.text = tag == "S" ? decode_ps_string(text_of(n)) : text_of(n);
+            return v;
+        }
+        if (tag != "Obj") return v;
+        v.present = true;
+        v.tag = "Obj";
+        type_of(n);
+        for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+            if (c.type() != pugi::node_element) continue;
+            const std::string_view ct = c.name();
+            if (ct == "ToString") {
+                v.text = decode_ps_string(text_of(c));
+            } else if (is_collection(ct)) {
+                v.is_list = true;
+                for (pugi::xml_node item = c.first_child(); item; item = item.next_sibling()) {
+                    if (item.type() != pugi::node_element) continue;
+                    Value iv = resolve(item);
+                    // Get-WinEvent's EventProperty objects carry the value in a Value property.
+                    std::string s = iv.text;
+                    for (const auto& [k, pv] : iv.props)
+                        if (k == "Value") s = pv;
+                    v.list.push_back(iv.present ? s : std::string());
+                }
+            } else if (ct == "Props" || ct == "MS") {
+                for (pugi::xml_node p = c.first_child(); p; p = p.next_sibling()) {
+                    if (p.type() != pugi::node_element || !p.attribute("N")) continue;
+                    Value pv = resolve(p);
+                    if (pv.present) v.props.emplace_back(p.attribute("N").value(), pv.is_list ? std::string() : pv.text);
+                }
+            } else if (is_primitive(ct) && !c.attribute("N")) {
+                v.number = text_of(c);
+                if (v.text.empty()) v.text = v.number;
+            }
+        }
+        if (auto id = n.attribute("RefId")) remember(id.value(), v);
+        return v;
+    }
+
+    uint64_t unresolved() const { return unresolved_; }
+
+private:
+    void remember(const std::string& id, const Value& v) {
+        if (refs_.size() >= kMaxRememberedRefs) {
+            refs_.erase(order_.front());
+            order_.pop_front();
+        }
+        if (refs_.insert_or_assign(id, v).second) order_.push_back(id);
+    }
+
+    std::unordered_map<std::string, std::string> types_;
+    std::unordered_map<std::string, Value> refs_;
+    std::deque<std::string> order_;
+    uint64_t unresolved_ = 0;
+};
+
+// "System.Diagnostics.EventLogEntry#System/Service Control Manager/7036" -> "System".
+std::string log_from_type(std::string_view type) {
+    size_t hash = type.find('#');
+    if (hash == std::string_view::npos) return {};
+    std::string_view rest = type.substr(hash + 1);
+    return std::string(rest.substr(0, rest.find('/')));
+}
+
+// "...\EX01_Application.xml" -> "Application" (ExchangeLogCollector's <SERVER>_<Log>.xml).
+std::string log_from_file_name(std::string_view path) {
+    size_t slash = path.find_last_of("/\\!");
+    std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    size_t dot = name.rfind('.');
+    if (dot != std::string_view::npos) name = name.substr(0, dot);
+    size_t us = name.rfind('_');
+    std::string_view log = us == std::string_view::npos ? name : name.substr(us + 1);
+    for (std::string_view known : {"Application", "System", "Security", "Setup"})
+        if (log.size() == known.size() &&
+            std::equal(log.begin(), log.end(), known.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return std::string(known);
+    return {};
+}
+
+std::string strip_deserialized(std::string type) {
+    constexpr std::string_view kPrefix = "Deserialized.";
+    if (std::string_view(type).starts_with(kPrefix)) type.erase(0, kPrefix.size());
+    return type;
+}
+
+// EventLogEntryType: Error 1, Warning 2, Information 4, SuccessAudit 8, FailureAudit 16. The legacy
+// API has no "Critical": Get-EventLog shows level-1 events with EntryType 0 (GK, unverified).
+std::string level_from_entry_type(const Value& v) {
+    const std::string& t = v.text;
+    if (t == "Error" || v.number == "1") return "2";
+    if (t == "Warning" || v.number == "2") return "3";
+    if (t == "Information" || v.number == "4") return "4";
+    if (t == "SuccessAudit" || t == "FailureAudit" || v.number == "8" || v.number == "16") return "0";
+    if (t == "0" || v.number == "0") return "1";
+    return "4";
+}
+
+const Value* prop(const std::vector<std::pair<std::string, Value>>& props, std::string_view name) {
+    for (const auto& [k, v] : props)
+        if (k == name && v.present) return &v;
+    return nullptr;
+}
+
+class EventClixmlParser final : public Parser {
+public:
+    std::string_view name() const override { return kName; }
+
+    bool sniff(const SniffInput& in) const override {
+        const std::string_view h = in.text_head;
+        if (h.find("<Objs") == std::string_view::npos || h.find(kPsNamespace) == std::string_view::npos) return false;
+        if (h.find("System.Diagnostics.EventLogEntry") != std::string_view::npos ||
+            h.find("System.Diagnostics.Eventing.Reader.EventLogRecord") != std::string_view::npos)
+            return true;
+        // An export with no events yet: claim it by ExchangeLogCollector's file name.
+        return h.find("<Obj ") == std::string_view::npos && !log_from_file_name(in.file_name).empty();
+    }
+
+    void parse(ByteSource& source, const std::string& path, RecordSink& sink, DiagSink& diags) const override {
+        sink.on_file_begin(path, kName);
+        const std::string origin(kName);
+        const std::string file_log = log_from_file_name(path);
+        ElementScanner scanner(source, {"Obj", true, 32u << 20});
+        ElementScanner::Element el;
+        EventRecordBuilder b;
+        Deserializer des;
+        uint64_t good = 0, bad = 0, other = 0;
+        auto error = [&](uint64_t line, uint64_t column, std::string message) {
+            diags.report({DiagSeverity::error, path, line, column, 0, false, std::move(message), origin});
+        };
+        std::vector<std::pair<std::string, Value>> props;
+        while (scanner.next(el)) {
+            using St = ElementScanner::Status;
+            if (el.status != St::complete) {
+                ++bad;
+                error(el.line, 0,
+                      el.status == St::truncated
+                          ? fmt::format("the file ends inside the object that starts at byte offset {}; skipped", el.offset)
+                          : fmt::format("object at byte offset {} is larger than 32 MiB; skipped", el.offset));
+                continue;
+            }
+            pugi::xml_document doc;
+            pugi::xml_parse_result res =
+                doc.load_buffer(el.utf8.data(), el.utf8.size(), pugi::parse_default, pugi::encoding_utf8);
+            if (!res) {
+                ++bad;
+                const auto at = static_cast<size_t>(std::max<std::ptrdiff_t>(0, res.offset));
+                const std::string_view before = std::string_view(el.utf8).substr(0, std::min(at, el.utf8.size()));
+                const uint64_t line = el.line + static_cast<uint64_t>(std::count(before.begin(), before.end(), '\n'));
+                const size_t nl = before.rfind('\n');
+                error(line, at - (nl == std::string_view::npos ? 0 : nl + 1) + 1,
+                      fmt::format("malformed CLIXML object: {} (object at byte offset {}, lines {}-{}); skipped",
+                                  res.description(), el.offset, el.line, el.end_line));
+                continue;
+            }
+            pugi::xml_node obj = doc.document_element();
+            const std::string type = strip_deserialized(des.type_of(obj));
+            const bool legacy = type.starts_with("System.Diagnostics.EventLogEntry");
+            const bool winevent = type.starts_with("System.Diagnostics.Eventing.Reader.EventLogRecord") ||
+                                  type.starts_with("System.Diagnostics.Eventing.Reader.EventRecord");
+            props.clear();
+            for (pugi::xml_node sect = obj.first_child(); sect; sect = sect.next_sibling()) {
+                if (std::string_view(sect.name()) != "Props" && std::string_view(sect.name()) != "MS") continue;
+                for (pugi::xml_node p = sect.first_child(); p; p = p.next_sibling())
+                    if (p.type() == pugi::node_element && p.attribute("N"))
+                        props.emplace_back(p.attribute("N").value(), des.resolve(p));
+            }
+            if (!legacy && !winevent) {
+                ++other;
+                continue;
+            }
+            b.clear();
+            if (legacy) map_event_log_entry(props, type, file_log, b);
+            else map_event_log_record(props, file_log, b);
+            ++good;
+            sink.on_record(b.finish(kName, path, el.line, el.end_line - el.line + 1, el.offset));
+        }
+        if (des.unresolved())
+            diags.report({DiagSeverity::warning, path, 0, 0, 0, false,
+                          fmt::format("{} type or object reference(s) (TNRef/Ref) pointed to nothing seen before",
+                                      des.unresolved()),
+                          origin});
+        if (bad)
+            diags.report({DiagSeverity::warning, path, 0, 0, 0, false,
+                          fmt::format("{} of {} objects could not be read", bad, good + bad + other), origin});
+        else if (!good)
+            diags.report({DiagSeverity::warning, path, 0, 0, 0, false,
+                          other ? fmt::format("{} object(s), none of them an event log entry", other)
+                                : std::string("no objects found"),
+                          origin});
+        sink.on_file_end(path);
+    }
+
+private:
+    using Props = std::vector<std::pair<std::string, Value>>;
+
+    static void set_time(EventRecordBuilder& b, const Value* v) {
+        if (!v) return;
+        if (auto t = eventlog::parse_time(v->text)) b.set_time(t->ms, t->has_zone);
+    }
+
+    // Get-EventLog: System.Diagnostics.EventLogEntry.
+    static void map_event_log_entry(const Props& props, const std::string& type, const std::string& file_log,
+                                    EventRecordBuilder& b) {
+        using S = EventRecordBuilder;
+        std::string provider;
+        if (const Value* v = prop(props, "Source")) provider = v->text;
+        b.set(S::provider, provider);
+        const Value* instance = prop(props, "InstanceId");
+        long long iid = instance ? std::atoll(instance->text.c_str()) : 0;
+        if (const Value* v = prop(props, "EventID")) b.set(S::event_id, v->text);
+        else if (instance) b.set(S::event_id, std::to_string(iid & 0xFFFF));
+        if (instance && ((iid >> 16) & 0xFFFF) != 0) b.set(S::qualifiers, std::to_string((iid >> 16) & 0xFFFF));
+        if (const Value* v = prop(props, "EntryType")) b.set(S::level, level_from_entry_type(*v));
+        if (const Value* v = prop(props, "CategoryNumber")) b.set(S::task, v->text);
+        if (const Value* v = prop(props, "Index")) b.set(S::record_id, v->text);
+        std::string log;
+        if (const Value* v = prop(props, "Log")) log = v->text;
+        if (log.empty()) log = log_from_type(type);
+        if (log.empty()) log = file_log;
+        if (!log.empty()) b.set(S::channel, log);
+        if (const Value* v = prop(props, "MachineName")) b.set(S::computer, v->text);
+        const Value* t = prop(props, "TimeGenerated");
+        set_time(b, t ? t : prop(props, "TimeWritten"));
+        if (const Value* v = prop(props, "ReplacementStrings"); v && v->is_list)
+            for (size_t i = 0; i < v->list.size(); ++i) {
+                std::string name = eventlog::positional_data_name(provider, i + 1);
+                b.add_data(name, v->list[i], !name.starts_with("Data["));
+            }
+        if (const Value* v = prop(props, "Data"); v && v->tag == "BA" && !v->text.empty())
+            b.add_data("Binary", base64_to_hex(v->text), true, false);
+        if (const Value* v = prop(props, "Message")) b.set_message(v->text);
+    }
+
+    // Get-WinEvent: System.Diagnostics.Eventing.Reader.EventLogRecord.
+    static void map_event_log_record(const Props& props, const std::string& file_log, EventRecordBuilder& b) {
+        using S = EventRecordBuilder;
+        std::string provider;
+        if (const Value* v = prop(props, "ProviderName")) provider = v->text;
+        b.set(S::provider, provider);
+        if (const Value* v = prop(props, "Id")) b.set(S::event_id, v->text);
+        if (const Value* v = prop(props, "Qualifiers"); v && !v->text.empty()) b.set(S::qualifiers, v->text);
+        if (const Value* v = prop(props, "Level")) b.set(S::level, v->number.empty() ? v->text : v->number);
+        if (const Value* v = prop(props, "Task")) b.set(S::task, v->text);
+        if (const Value* v = prop(props, "Keywords"))
+            b.set(S::keywords, fmt::format("0x{:x}", static_cast<unsigned long long>(std::atoll(v->text.c_str()))));
+        if (const Value* v = prop(props, "RecordId")) b.set(S::record_id, v->text);
+        std::string log;
+        if (const Value* v = prop(props, "LogName")) log = v->text;
+        if (log.empty()) log = file_log;
+        if (!log.empty()) b.set(S::channel, log);
+        if (const Value* v = prop(props, "MachineName")) b.set(S::computer, v->text);
+        set_time(b, prop(props, "TimeCreated"));
+        if (const Value* v = prop(props, "UserId"); v && v->text.starts_with("S-1-")) b.set(S::user_sid, v->text);
+        if (const Value* v = prop(props, "Properties"); v && v->is_list)
+            for (size_t i = 0; i < v->list.size(); ++i) {
+                if (v->list[i] == "System.Diagnostics.Eventing.Reader.EventProperty") continue;   // depth-cut
+                std::string name = eventlog::positional_data_name(provider, i + 1);
+                b.add_data(name, v->list[i], !name.starts_with("Data["));
+            }
+        if (const Value* v = prop(props, "Message")) b.set_message(v->text);
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Parser> make_event_clixml_parser() { return std::make_unique<EventClixmlParser>(); }
+
+}  // namespace extriage

@@ -1,0 +1,110 @@
+// Correlation of event findings with setup runs (see the header). A run's window is
+// [start, end]; an event up to `window` minutes after the end still belongs to it (services
+// crash, OWA breaks and MSI summaries land after setup.exe exits). Runs whose log had no time
+// zone are compared as if their local clock were UTC, and the attachment says so.
+#include "app/correlate.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "app/analyze.hpp"
+
+namespace extriage {
+
+namespace {
+
+int kind_rank(const std::string& kind) {
+    if (kind == "setup-run") return 0;
+    if (kind == "msi-session") return 1;
+    return 2;
+}
+
+int64_t earliest_time(const Finding& f) {
+    int64_t t = kNoTime;
+    for (const auto& e : f.evidence)
+        if (e.time_ms != kNoTime && (t == kNoTime || e.time_ms < t)) t = e.time_ms;
+    return t;
+}
+
+}  // namespace
+
+bool is_event_parser(std::string_view parser) {
+    return parser == "evtx-binary" || parser == "event-xml" || parser == "event-clixml";
+}
+
+const Segment* related_segment(const std::vector<const Segment*>& runs, int64_t time_ms, int window_minutes,
+                               int64_t& minutes_after) {
+    const int64_t window_ms = int64_t{std::max(0, window_minutes)} * 60000;
+    const Segment* best = nullptr;
+    // Smaller is better: (after?, then for "during" the kind and the latest start, for "after" the
+    // latest end and the kind), then path and index for determinism.
+    using Key = std::tuple<int, int64_t, int64_t, std::string, int>;
+    Key best_key;
+    for (const Segment* s : runs) {
+        if (s->start_ms == kNoTime) continue;
+        const int64_t end = s->end_ms == kNoTime ? s->start_ms : std::max(s->start_ms, s->end_ms);
+        Key key;
+        if (time_ms >= s->start_ms && time_ms <= end)   // latest start wins: the innermost of nested runs
+            key = {0, kind_rank(s->kind), -s->start_ms, s->path, s->index};
+        else if (time_ms > end && time_ms - end <= window_ms)   // the run that ended last before the event
+            key = {1, -end, kind_rank(s->kind), s->path, s->index};
+        else
+            continue;
+        if (!best || key < best_key) {
+            best = s;
+            best_key = key;
+        }
+    }
+    if (best) {
+        const int64_t end = best->end_ms == kNoTime ? best->start_ms : std::max(best->start_ms, best->end_ms);
+        minutes_after = time_ms <= end ? 0 : std::max<int64_t>(1, (time_ms - end + 59999) / 60000);
+    }
+    return best;
+}
+
+std::string related_run_label(const RelatedRun& run) {
+    std::string what = run.kind == "setup-run"         ? "setup run"
+                       : run.kind == "msi-session"     ? "MSI session"
+                       : run.kind == "service-control" ? "ServiceControl run"
+                                                       : run.kind;
+    std::string out = run.minutes_after == 0 ? std::string("during ")
+                                             : fmt::format("{} min after ", run.minutes_after);
+    out += fmt::format("{} {} of {}", what, run.index + 1, run.file);
+    if (run.local_time) out += " (that log has no time zone: its local times were compared as UTC)";
+    return out;
+}
+
+void correlate_findings(AnalysisResult& result, const CorrelateOptions& options) {
+    std::map<std::string, const FileSummary*> file_of;
+    for (const auto& f : result.files) file_of[f.path] = &f;
+    auto server_of = [&](const std::string& path) -> std::string {
+        auto it = file_of.find(path);
+        return it == file_of.end() ? std::string() : it->second->server;
+    };
+    std::vector<const Segment*> runs;
+    for (const auto& s : result.runs)
+        if (s.start_ms != kNoTime) runs.push_back(&s);
+    std::vector<const Segment*> candidates;
+    for (auto& f : result.findings) {
+        f.related_run.reset();
+        auto it = file_of.find(f.path);
+        if (it == file_of.end() || !is_event_parser(it->second->parser)) continue;
+        const int64_t t = earliest_time(f);
+        if (t == kNoTime) continue;
+        const std::string& server = it->second->server;
+        candidates.clear();
+        for (const Segment* s : runs) {
+            const std::string run_server = server_of(s->path);
+            if (!server.empty() && !run_server.empty() && server != run_server) continue;
+            candidates.push_back(s);
+        }
+        int64_t minutes_after = 0;
+        if (const Segment* s = related_segment(candidates, t, options.window_minutes, minutes_after))
+            f.related_run = RelatedRun{s->path, s->index, s->kind, minutes_after, !s->time_is_utc};
+    }
+}
+
+}  // namespace extriage

@@ -1,0 +1,41 @@
+// Correlation of event-log findings with setup runs: an event finding whose time falls inside a
+// setup run (or MSI session) or within a window after its end is attached to that run
+// (Finding::related_run), so the report can say "during setup run 2 of ExchangeSetup.log".
+// It only reads times the parsers produced; it never re-reads inputs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/finding.hpp"
+#include "record.hpp"
+
+namespace extriage {
+
+struct AnalysisResult;
+
+inline constexpr int kDefaultCorrelateWindowMinutes = 60;
+
+struct CorrelateOptions {
+    int window_minutes = kDefaultCorrelateWindowMinutes;   // --correlate-window MIN: reach after a run ends
+};
+
+// Parsers whose findings are events (and so get attached to runs).
+bool is_event_parser(std::string_view parser);
+
+// Sets related_run on every event finding of `result` (and clears stale ones). Runs and events
+// must come from the same server when both name one. Deterministic: the run that contains the
+// event wins over one that ended before it; then the latest start (or end); then path and index.
+void correlate_findings(AnalysisResult& result, const CorrelateOptions& options = {});
+
+// "during setup run 2 of C:\ExchangeSetupLogs\ExchangeSetup.log", "12 min after MSI session 1 of x.log",
+// with a note when the run's times are server-local.
+std::string related_run_label(const RelatedRun& run);
+
+// The run for an event at `time_ms` among `runs` (nullptr if none); exposed for tests.
+const Segment* related_segment(const std::vector<const Segment*>& runs, int64_t time_ms, int window_minutes,
+                               int64_t& minutes_after);
+
+}  // namespace extriage
