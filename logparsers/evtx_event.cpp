@@ -137,7 +137,9 @@ void EventBuilder::close_element() {
             if (data_named_) {
                 add_data(data_name_, text_, true, true);
             } else {
-                scratch_ = fmt::format("Data[{}]", data_index_);
+                scratch_ = "Data[";
+                scratch_ += std::to_string(data_index_);
+                scratch_ += ']';
                 add_data(scratch_, text_, false, true);
             }
         } else if (name == "Binary") {
@@ -166,7 +168,7 @@ void EventBuilder::finish(ChunkOutput& out) {
     };
     for (Slot s : {provider, event_id, qualifiers, level, task, keywords})
         if (has_[s]) field(kSlotNames[s], system_[s]);
-    field("record_id", fmt::format("{}", record_id_));
+    field("record_id", std::to_string(record_id_));
     for (Slot s : {channel, computer})
         if (has_[s]) field(kSlotNames[s], system_[s]);
     scratch_.clear();

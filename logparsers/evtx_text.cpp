@@ -1,8 +1,6 @@
 // UTF-16 decoding, XML escaping and time conversions (civil-from-days after H. Hinnant).
 #include "evtx_text.hpp"
 
-#include <fmt/format.h>
-
 namespace extriage::evtx {
 
 namespace {
@@ -35,6 +33,18 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// Zero-padded decimal of at least `width` digits (value < 10^20).
+void put_digits(std::string& out, uint64_t v, int width) {
+    char buf[20];
+    int n = 0;
+    do {
+        buf[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v && n < 20);
+    while (n < width && n < 20) buf[n++] = '0';
+    while (n) out.push_back(buf[--n]);
+}
+
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
@@ -58,11 +68,21 @@ void append_codepoint(std::string& out, uint32_t cp) {
 }
 
 void append_utf16le(std::string& out, const uint8_t* p, size_t units) {
-    for (size_t i = 0; i < units; ++i) {
+    size_t i = 0;
+    while (i < units) {
+        // Fast path: a run of ASCII code units is copied without per-character appends.
+        size_t j = i;
+        while (j < units && p[2 * j + 1] == 0 && p[2 * j] < 0x80) ++j;
+        if (j > i) {
+            const size_t at = out.size();
+            out.resize(at + (j - i));
+            char* dst = out.data() + at;
+            for (size_t k = i; k < j; ++k) *dst++ = static_cast<char>(p[2 * k]);
+            i = j;
+            continue;
+        }
         const uint32_t u = static_cast<uint32_t>(p[2 * i] | p[2 * i + 1] << 8);
-        if (u < 0x80) {
-            out.push_back(static_cast<char>(u));
-        } else if (u >= 0xd800 && u < 0xdc00 && i + 1 < units) {
+        if (u >= 0xd800 && u < 0xdc00 && i + 1 < units) {
             const uint32_t lo = static_cast<uint32_t>(p[2 * i + 2] | p[2 * i + 3] << 8);
             if (lo >= 0xdc00 && lo < 0xe000) {
                 append_codepoint(out, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
@@ -75,26 +95,34 @@ void append_utf16le(std::string& out, const uint8_t* p, size_t units) {
         } else {
             append_codepoint(out, u);
         }
+        ++i;
     }
 }
 
 void append_xml_escaped(std::string& out, std::string_view s) {
-    for (char c : s) {
+    size_t run = 0;   // start of the pending run of characters that need no escaping
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        const char* rep = nullptr;
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
         default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out += "&#";
-                out += std::to_string(static_cast<int>(c));
-                out += ';';
-            } else {
-                out.push_back(c);
-            }
+            if (static_cast<unsigned char>(c) >= 0x20) continue;
+        }
+        out.append(s, run, i - run);
+        run = i + 1;
+        if (rep) {
+            out += rep;
+        } else {
+            out += "&#";
+            out += std::to_string(static_cast<int>(c));
+            out += ';';
         }
     }
+    out.append(s, run, s.size() - run);
 }
 
 int64_t filetime_to_unix_ms(uint64_t filetime) {
@@ -105,8 +133,21 @@ int64_t filetime_to_unix_ms(uint64_t filetime) {
 
 void append_civil_iso(std::string& out, int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute,
                       unsigned second) {
-    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, month, day, hour, minute,
-                   second);
+    if (year < 0) {
+        out.push_back('-');
+        year = -year;
+    }
+    put_digits(out, static_cast<uint64_t>(year), 4);
+    out.push_back('-');
+    put_digits(out, month, 2);
+    out.push_back('-');
+    put_digits(out, day, 2);
+    out.push_back('T');
+    put_digits(out, hour, 2);
+    out.push_back(':');
+    put_digits(out, minute, 2);
+    out.push_back(':');
+    put_digits(out, second, 2);
 }
 
 void append_filetime_iso(std::string& out, uint64_t filetime) {
@@ -117,7 +158,9 @@ void append_filetime_iso(std::string& out, uint64_t filetime) {
     const auto sod = static_cast<unsigned>(secs - days * 86400);
     const Civil c = civil_from_days(days);
     append_civil_iso(out, c.year, c.month, c.day, sod / 3600, sod / 60 % 60, sod % 60);
-    fmt::format_to(std::back_inserter(out), ".{:07}Z", ticks);
+    out.push_back('.');
+    put_digits(out, ticks, 7);
+    out.push_back('Z');
 }
 
 void append_unix_ms_iso(std::string& out, int64_t unix_ms) {
@@ -127,7 +170,9 @@ void append_unix_ms_iso(std::string& out, int64_t unix_ms) {
     const auto sod = static_cast<unsigned>(secs - days * 86400);
     const Civil c = civil_from_days(days);
     append_civil_iso(out, c.year, c.month, c.day, sod / 3600, sod / 60 % 60, sod % 60);
-    fmt::format_to(std::back_inserter(out), ".{:03}Z", ms);
+    out.push_back('.');
+    put_digits(out, ms, 3);
+    out.push_back('Z');
 }
 
 std::optional<int64_t> parse_iso_to_unix_ms(std::string_view s) {

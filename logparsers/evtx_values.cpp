@@ -2,6 +2,7 @@
 #include "evtx_values.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -40,6 +41,15 @@ void append_hex_bytes(std::string& out, const uint8_t* p, size_t size) {
     }
 }
 
+// Integers are the most common values: std::to_chars into a stack buffer, no format parsing.
+template <class T>
+void append_int(std::string& out, T v, int base = 10) {
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v, base);
+    if (base == 16) out += "0x";
+    out.append(buf, res.ptr);
+}
+
 bool append_sid(std::string& out, const uint8_t* p, size_t size) {
     if (size < 8) return false;
     const size_t count = p[1];
@@ -51,7 +61,10 @@ bool append_sid(std::string& out, const uint8_t* p, size_t size) {
         fmt::format_to(it, "S-{}-{}", p[0], authority);
     else
         fmt::format_to(it, "S-{}-0x{:012X}", p[0], authority);
-    for (size_t i = 0; i < count; ++i) fmt::format_to(it, "-{}", load_u32(p + 8 + 4 * i));
+    for (size_t i = 0; i < count; ++i) {
+        out.push_back('-');
+        append_int(out, load_u32(p + 8 + 4 * i));
+    }
     return true;
 }
 
@@ -79,16 +92,16 @@ bool append_fixed(uint8_t type, const uint8_t* p, std::string& out) {
     using namespace value_type;
     auto it = std::back_inserter(out);
     switch (type) {
-    case int8: fmt::format_to(it, "{}", static_cast<int8_t>(p[0])); break;
-    case uint8: fmt::format_to(it, "{}", p[0]); break;
-    case int16: fmt::format_to(it, "{}", static_cast<int16_t>(load_u16(p))); break;
-    case uint16: fmt::format_to(it, "{}", load_u16(p)); break;
-    case int32: fmt::format_to(it, "{}", static_cast<int32_t>(load_u32(p))); break;
-    case uint32: fmt::format_to(it, "{}", load_u32(p)); break;
-    case int64: fmt::format_to(it, "{}", static_cast<int64_t>(load_u64(p))); break;
-    case uint64: fmt::format_to(it, "{}", load_u64(p)); break;
-    case hex32: fmt::format_to(it, "0x{:x}", load_u32(p)); break;
-    case hex64: fmt::format_to(it, "0x{:x}", load_u64(p)); break;
+    case int8: append_int(out, static_cast<int8_t>(p[0])); break;
+    case uint8: append_int(out, p[0]); break;
+    case int16: append_int(out, static_cast<int16_t>(load_u16(p))); break;
+    case uint16: append_int(out, load_u16(p)); break;
+    case int32: append_int(out, static_cast<int32_t>(load_u32(p))); break;
+    case uint32: append_int(out, load_u32(p)); break;
+    case int64: append_int(out, static_cast<int64_t>(load_u64(p))); break;
+    case uint64: append_int(out, load_u64(p)); break;
+    case hex32: append_int(out, load_u32(p), 16); break;
+    case hex64: append_int(out, load_u64(p), 16); break;
     case real32: {
         float f = 0;
         const uint32_t bits = load_u32(p);
@@ -177,11 +190,11 @@ bool render_scalar(uint8_t type, const uint8_t* p, size_t size, std::string& out
     }
     case size_t_:
         if (size == 4) {
-            fmt::format_to(std::back_inserter(out), "0x{:x}", load_u32(p));
+            append_int(out, load_u32(p), 16);
             return true;
         }
         if (size == 8) {
-            fmt::format_to(std::back_inserter(out), "0x{:x}", load_u64(p));
+            append_int(out, load_u64(p), 16);
             return true;
         }
         return false;

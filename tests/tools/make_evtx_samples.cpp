@@ -294,8 +294,8 @@ bool write_file(const std::string& path, const std::string& bytes) {
 int main(int argc, char** argv) {
     if (argc == 4 && std::string(argv[1]) == "--big") {
         const size_t mb = std::stoul(argv[3]);
-        // About 420 bytes per event.
-        const std::string bytes = write_events(many_events(mb * 2500));
+        // About 475 bytes per event (MiB-ish sizes).
+        const std::string bytes = write_events(many_events(mb * 2100));
         return write_file(argv[2], bytes) ? 0 : 1;
     }
     if (argc != 2) {
