@@ -345,7 +345,13 @@ bool BinXmlDecoder::compile(uint32_t& pos, uint32_t end, Mode mode, std::vector<
             std::string_view name;
             if (!read_name(name_offset, pos, end, name)) return false;
             op.a = resolve_entity(name);
-            if (op.a.empty()) op.a = store("&" + std::string(name) + ";");
+            if (op.a.empty()) {
+                // Unknown entity: keep it literally (built in scratch_: GCC 12 warns falsely on "&" + string).
+                scratch_.assign(1, '&');
+                scratch_ += name;
+                scratch_ += ';';
+                op.a = store(scratch_);
+            }
             op.kind = Op::Kind::text;
             break;
         }
