@@ -1,6 +1,8 @@
 // Analysis driver.
 #include "app/analyze.hpp"
 
+#include "app/builds.hpp"
+
 #include <algorithm>
 #include <exception>
 
@@ -52,6 +54,18 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     auto inputs = discover_inputs(paths, options.discover, diags, stats);
     AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate);
     result.discover = stats;
+    if (options.version_advice) {
+        // The table is data shipped with the rules; load it once per process (batch workers share it).
+        static std::string table_error;
+        static const std::optional<BuildTable> table = BuildTable::load(BuildTable::default_path(), table_error);
+        if (table) {
+            auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
+            if (today) add_version_advice(result, *table, *today);
+        } else {
+            diags.warning_at_line(BuildTable::default_path(), 0,
+                                  "build table not loaded, no version advice: " + table_error, "versions");
+        }
+    }
     return result;
 }
 

@@ -30,6 +30,8 @@ struct AnalysisResult {
 struct AnalyzeOptions {
     DiscoverOptions discover;
     CorrelateOptions correlate;   // attaching event findings to setup runs
+    bool version_advice = true;   // add computed version-* findings (src/app/builds.hpp)
+    std::string today;            // "YYYY-MM-DD" for support-lifecycle advice; "" = the system date
 };
 
 AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,

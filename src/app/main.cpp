@@ -83,8 +83,6 @@ int main(int argc, char** argv) {
     analyze->add_option("--color", color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}));
     analyze->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
     analyze->add_flag("--all-runs", all_runs, "Also report findings from earlier setup runs in the same log");
-    analyze->add_option("--today", today, "Date used for support-lifecycle advice (YYYY-MM-DD; default: the system date)")
-        ->check(CLI::Validator([](std::string& s) { return is_iso_date(s) ? std::string() : std::string("expected YYYY-MM-DD"); }, "DATE"));
 
     // Caps on zip bundles (app/archive.hpp), shared by analyze and batch.
     std::string max_entry_size = "2GiB", max_total_size = "8GiB";
@@ -141,6 +139,9 @@ int main(int argc, char** argv) {
     timeline->add_option("--max-entries", max_entries, "Keep at most this many log records in the timeline")
         ->check(CLI::Range(size_t{1}, size_t{100000000}))->capture_default_str();
     add_archive_options(timeline);
+    for (auto* cmd : {analyze, batch, timeline})
+        cmd->add_option("--today", today, "Date used for support-lifecycle advice (YYYY-MM-DD; default: the system date)")
+            ->check(CLI::Validator([](std::string& s) { return is_iso_date(s) ? std::string() : std::string("expected YYYY-MM-DD"); }, "DATE"));
     for (auto* cmd : {analyze, timeline})
         cmd->add_option("--correlate-window", correlate_window,
                         "Minutes after a setup run ends during which event findings are still attached to it")
@@ -193,6 +194,7 @@ int main(int argc, char** argv) {
         }
         AnalyzeOptions aopts;
         aopts.discover.force_parser = parser_name;
+        aopts.today = today;
         aopts.discover.archive.max_entry_size = *parse_byte_size(max_entry_size);
         aopts.discover.archive.max_total_size = *parse_byte_size(max_total_size);
         aopts.discover.archive.max_depth = max_depth;
