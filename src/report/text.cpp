@@ -44,10 +44,16 @@ private:
 
 const std::string* fact(const Segment& s, std::string_view name) { return s.fact(name); }
 
+std::string_view segment_label(const Segment& s) {
+    if (s.kind == "msi-session") return "MSI session";
+    if (s.kind == "service-control") return "ServiceControl run";
+    return "Run";
+}
+
 void append_run(std::string& out, const Segment& s, size_t runs_in_file, const Painter& p) {
     std::string when = format_time(s.start_ms, s.time_is_utc);
     std::string end = format_time(s.end_ms, s.time_is_utc);
-    out += fmt::format("  {} {} of {}  lines {}-{}", p.bold("Run"), s.index + 1, runs_in_file, s.first_line, s.last_line);
+    out += fmt::format("  {} {} of {}  lines {}-{}", p.bold(segment_label(s)), s.index + 1, runs_in_file, s.first_line, s.last_line);
     if (!when.empty()) out += fmt::format("  {} .. {}", when, end.substr(end.find(' ') + 1));
     out += fmt::format("  {}\n", p.outcome(s.outcome.empty() ? "unknown" : s.outcome));
     auto line = [&](std::initializer_list<std::pair<const char*, const char*>> items) {
@@ -57,10 +63,22 @@ void append_run(std::string& out, const Segment& s, size_t runs_in_file, const P
                 parts += fmt::format("{}{} {}", parts.empty() ? "" : "   ", p.dim(label), *v);
         if (!parts.empty()) out += fmt::format("    {}\n", parts);
     };
-    line({{"Product", "product"}, {"Setup", "setup_version"}, {"Mode", "mode"}, {"Install mode", "install_mode"}});
-    line({{"Installed", "installed_version"}, {"Previous", "previous_version"}, {"Roles", "roles"}});
-    line({{"User", "user"}, {"Server", "server_fqdn"}, {"Site", "site"}});
-    line({{"DC", "domain_controller"}, {"GC", "global_catalog"}, {"Schema master", "schema_master"}});
+    // The summary lines that matter differ per kind of segment; facts not listed stay in the JSON.
+    if (s.kind == "msi-session") {
+        line({{"Product", "product_name"}, {"Version", "product_version"}, {"Result", "result_code"}});
+        line({{"Update", "update_name"}, {"KB", "kb"}, {"Update version", "update_version"}});
+        line({{"Failed action", "failed_action"}, {"Custom action", "failed_custom_action"}, {"Elevated", "elevated"}});
+        line({{"User", "user"}, {"Command line", "command_line"}});
+    } else if (s.kind == "service-control") {
+        line({{"Operation", "operation"}, {"Roles", "roles"}});
+        line({{"Stopped", "services_stopped"}, {"Disabled", "services_disabled"}});
+        line({{"Left disabled", "services_left_disabled"}});
+    } else {
+        line({{"Product", "product"}, {"Setup", "setup_version"}, {"Mode", "mode"}, {"Install mode", "install_mode"}});
+        line({{"Installed", "installed_version"}, {"Previous", "previous_version"}, {"Roles", "roles"}});
+        line({{"User", "user"}, {"Server", "server_fqdn"}, {"Site", "site"}});
+        line({{"DC", "domain_controller"}, {"GC", "global_catalog"}, {"Schema master", "schema_master"}});
+    }
     if (s.last_error) out += fmt::format("    {} line {}: {}\n", p.dim("Last error"), s.last_error->line, s.last_error->text);
 }
 
@@ -106,7 +124,7 @@ std::string render_text(const AnalysisResult& result, const std::vector<Diagnost
         if (!runs.empty()) {
             // Earlier runs get one line each; the latest run gets the full summary.
             for (size_t i = 0; i + 1 < runs.size(); ++i)
-                out += fmt::format("  Run {} of {}  lines {}-{}  {}  {}\n", runs[i]->index + 1, runs.size(), runs[i]->first_line,
+                out += fmt::format("  {} {} of {}  lines {}-{}  {}  {}\n", segment_label(*runs[i]), runs[i]->index + 1, runs.size(), runs[i]->first_line,
                                    runs[i]->last_line, format_time(runs[i]->start_ms, runs[i]->time_is_utc),
                                    p.outcome(runs[i]->outcome.empty() ? "unknown" : runs[i]->outcome));
             append_run(out, *runs.back(), runs.size(), p);
@@ -125,8 +143,10 @@ std::string render_text(const AnalysisResult& result, const std::vector<Diagnost
     for (const Finding* f : shown) ++counts[f->severity];
     size_t hidden = 0;
     for (const auto& f : result.findings) hidden += !f.latest && !options.all_runs;
+    size_t setup_runs = static_cast<size_t>(
+        std::count_if(result.runs.begin(), result.runs.end(), [](const Segment& s) { return s.kind == "setup-run"; }));
     out += fmt::format("extriage {}: {} file(s), {} setup run(s), {} finding(s)", tool_version(), result.files.size(),
-                       result.runs.size(), shown.size());
+                       setup_runs, shown.size());
     if (!shown.empty())
         out += fmt::format(" ({} critical, {} error, {} warning, {} info)", counts[Level::critical], counts[Level::error],
                            counts[Level::warning], counts[Level::info]);
