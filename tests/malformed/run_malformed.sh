@@ -28,7 +28,8 @@ fail() {
     fails=$((fails + 1))
 }
 
-# Rules that fire for the good sample, as "rule" lines.
+# Rules that fire for the good sample, as "rule" lines. Computed version-* advice is left out: it is
+# reported once per build across all inputs, so it may attach to a (damaged) copy given earlier.
 findings_of() {   # json-file path
     awk -v want="$2" '
         /^  "findings": \[/ { inside = 1; next }
@@ -36,7 +37,7 @@ findings_of() {   # json-file path
         inside && /^      "rule": / { rule = $2 }
         inside && /^      "file": / {
             f = substr($0, index($0, ":") + 2); sub(/,$/, "", f)
-            if (f == "\"" want "\"") { gsub(/[",]/, "", rule); print rule }
+            if (f == "\"" want "\"" && rule !~ /^"version-/) { gsub(/[",]/, "", rule); print rule }
         }' "$1" | sort -u
 }
 
