@@ -114,7 +114,11 @@ std::string render_batch_csv(const BatchResult& result, const ReportOptions& opt
                                        s.top ? s.top->path : "",
                                        std::to_string(s.files),
                                        std::to_string(s.input_errors)};
-        for (size_t c = 0; c < cells.size(); ++c) out += (c ? "," : "") + csv_field(cells[c]);
+        for (size_t c = 0; c < cells.size(); ++c) {
+            // Not `(c ? "," : "") + csv_field(...)`: GCC 12 warns falsely (-Wrestrict) on const char* + string&&.
+            if (c) out += ',';
+            out += csv_field(cells[c]);
+        }
         out += "\r\n";
     }
     return out;
