@@ -86,7 +86,7 @@ void append_finding(std::string& out, const Finding& f, const Painter& p) {
     out += fmt::format("\n  {} [{}] {}\n", p.severity(f.severity), f.rule_id, p.bold(f.title));
     if (!f.latest) out += fmt::format("    {}\n", p.dim(fmt::format("(from earlier run {})", f.segment + 1)));
     out += fmt::format("    {}\n", f.message);
-    if (f.related_run) out += fmt::format("    {}\n", p.dim("(" + related_run_label(*f.related_run) + ")"));
+    if (f.related_run) out += fmt::format("    {}\n", p.dim(fmt::format("({})", related_run_label(*f.related_run))));
     if (f.count > 1) out += fmt::format("    {}\n", p.dim(fmt::format("({} occurrences)", f.count)));
     if (!f.evidence.empty()) {
         out += fmt::format("    {}\n", p.dim("Evidence:"));
