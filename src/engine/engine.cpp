@@ -11,6 +11,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <re2/filtered_re2.h>
 
 namespace extriage {
 
@@ -76,11 +77,23 @@ struct Hit {
     Evidence evidence;
 };
 
+// The last hit of a pick-last leaf with captures, kept as a copy of the record's text until the
+// scope ends: a later hit would replace it, so its captures are extracted once, not per hit.
+struct DeferredHit {
+    bool pending = false;
+    uint64_t seq = 0;
+    std::string value, raw, path;
+    uint64_t line = 0, offset = 0;
+    int64_t time_ms = kNoTime;
+    bool time_is_utc = false;
+};
+
 struct LeafState {
     bool hit = false;
     uint64_t first_seq = 0;
     uint64_t last_seq = 0;
     Hit picked;
+    DeferredHit deferred;
 };
 
 struct SequenceState {
@@ -93,6 +106,62 @@ struct PendingEach {
     std::vector<Evidence> evidence;
     uint64_t count = 0;
 };
+
+constexpr size_t kMaxNeedles = 8;
+
+// For a group of patterns, one literal per pattern that every match of it must contain
+// (lowercased, as RE2's FilteredRE2 computes them), or nothing when some pattern has no such
+// literal, a literal is not ASCII, or there would be more than kMaxNeedles: then the set runs on
+// every value. A value that contains none of the needles cannot match any pattern of the group,
+// so it skips the set and its per-call cost (on a big setup log, the four patterns that read the
+// raw `line` cost ~15% of the run although nearly no line matches them).
+std::vector<std::string> required_needles(const std::vector<std::pair<std::string, bool>>& patterns) {
+    std::vector<std::string> needles;
+    for (const auto& [pattern, case_sensitive] : patterns) {
+        re2::FilteredRE2 filter(3);
+        RE2::Options opts;
+        opts.set_log_errors(false);
+        opts.set_case_sensitive(case_sensitive);
+        int id = 0;
+        if (filter.Add(pattern, opts, &id) != RE2::NoError) return {};
+        std::vector<std::string> atoms;
+        filter.Compile(&atoms);
+        // An atom is required when the pattern is impossible without it (the prefilter tree is
+        // monotone, so "all other atoms present" is the strongest test). Take the longest one.
+        std::vector<int> all(atoms.size()), potential;
+        for (size_t i = 0; i < atoms.size(); ++i) all[i] = static_cast<int>(i);
+        std::string best;
+        for (size_t i = 0; i < atoms.size(); ++i) {
+            std::vector<int> others;
+            for (size_t j = 0; j < atoms.size(); ++j)
+                if (j != i) others.push_back(static_cast<int>(j));
+            filter.AllPotentials(others, &potential);
+            if (potential.empty() && atoms[i].size() > best.size()) best = atoms[i];
+        }
+        if (best.empty()) return {};
+        for (char c : best)
+            if (static_cast<unsigned char>(c) >= 0x80) return {};
+        if (std::find(needles.begin(), needles.end(), best) == needles.end()) needles.push_back(best);
+        if (needles.size() > kMaxNeedles) return {};
+    }
+    return needles;
+}
+
+// False only when value holds none of the needles (compared case-insensitively). Values with
+// non-ASCII bytes always pass: Unicode case folding can turn them into ASCII letters.
+bool may_contain(std::string_view value, const std::vector<std::string>& needles, std::string& lowered) {
+    lowered.resize(value.size());
+    unsigned char high = 0;
+    for (size_t i = 0; i < value.size(); ++i) {
+        auto c = static_cast<unsigned char>(value[i]);
+        high |= c;
+        lowered[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    if (high & 0x80) return true;
+    for (const auto& n : needles)
+        if (std::string_view(lowered).find(n) != std::string_view::npos) return true;
+    return false;
+}
 
 }  // namespace
 
@@ -163,11 +232,21 @@ struct Engine::Impl {
     // nothing to capture and the value is one line the regex is not run again: on big logs most
     // hits are capture-less leaves, and this second match cost ~15% of a run on a big log.
     // `out` is reused across hits (its strings keep their capacity).
+    static bool wants_captures(const Leaf& leaf) {
+        return std::any_of(leaf.capture_names.begin(), leaf.capture_names.end(), [](const std::string& n) { return !n.empty(); });
+    }
+    static bool wants_position(const Leaf& leaf, const Record& rec, std::string_view value) {
+        return leaf.field == "text" && rec.line > 0 && value.find('\n') != std::string_view::npos;
+    }
+    // Whether extract() has to run the leaf's regex (else it only copies the record's line).
+    static bool needs_regex(const Leaf& leaf, const Record& rec, std::string_view value) {
+        return wants_captures(leaf) || wants_position(leaf, rec, value);
+    }
+
     bool extract(const Leaf& leaf, const Record& rec, std::string_view value, Hit& out) {
         const int groups = leaf.re->NumberOfCapturingGroups();
-        const bool want_captures =
-            std::any_of(leaf.capture_names.begin(), leaf.capture_names.end(), [](const std::string& n) { return !n.empty(); });
-        const bool want_position = leaf.field == "text" && rec.line > 0 && value.find('\n') != std::string_view::npos;
+        const bool want_captures = wants_captures(leaf);
+        const bool want_position = wants_position(leaf, rec, value);
         sub_.assign(static_cast<size_t>(groups) + 1, re2::StringPiece());
         if (want_captures || want_position) {
             if (!leaf.re->Match(value, 0, value.size(), RE2::UNANCHORED, sub_.data(), groups + 1)) return false;
@@ -233,7 +312,25 @@ struct Engine::Impl {
             ls.last_seq = seq;
             return;
         }
+        if (!leaf.pick_first && needs_regex(leaf, rec, value)) {
+            // The set matched this leaf, so it is a hit; what it captures is worked out at the end.
+            DeferredHit& d = ls.deferred;
+            d.pending = true;
+            d.seq = seq;
+            d.value.assign(value);
+            d.raw.assign(rec.raw);
+            d.path.assign(rec.path);
+            d.line = rec.line;
+            d.offset = rec.offset;
+            d.time_ms = rec.time_ms;
+            d.time_is_utc = rec.time_is_utc;
+            if (!ls.hit) ls.first_seq = seq;
+            ls.last_seq = seq;
+            ls.hit = true;
+            return;
+        }
         if (!extract(leaf, rec, value, scratch_hit_)) return;
+        ls.deferred.pending = false;   // this hit replaces a deferred one
         // Swap rather than move: the old pick's buffers are reused by the next extraction.
         if (!ls.hit) ls.first_seq = scratch_hit_.seq;
         ls.last_seq = scratch_hit_.seq;
@@ -295,6 +392,7 @@ struct Engine::Impl {
     // Scratch buffers reused across records: the per-record path allocates nothing.
     std::vector<int> set_hits_;
     std::vector<re2::StringPiece> sub_;
+    std::string lowered_;
     Hit scratch_hit_;
     std::vector<signed char> where_cache_;
     std::vector<int> where_touched_;
@@ -309,6 +407,7 @@ struct Engine::Impl {
         for (const auto& group : *groups) {
             if (!rec.has_field(group.field)) continue;
             std::string_view value = rec.field(group.field);
+            if (!group.needles.empty() && !may_contain(value, group.needles, lowered_)) continue;   // no leaf can match
             set_hits_.clear();
             bool verified = group.set != nullptr;   // set_hits_ holds only leaves that match
             if (group.set) {
@@ -485,7 +584,30 @@ struct Engine::Impl {
     }
 
     // Evaluates the rules of the given scopes; fallback rules only when nothing else fired.
+    // Extracts the captures of the deferred last hits, before anything reads LeafState::picked.
+    void materialize(ScopeState& st) {
+        for (size_t r = 0; r < st.leaves.size(); ++r) {
+            for (size_t l = 0; l < st.leaves[r].size(); ++l) {
+                LeafState& ls = st.leaves[r][l];
+                if (!ls.deferred.pending) continue;
+                const DeferredHit& d = ls.deferred;
+                Record rec;
+                rec.path = d.path;
+                rec.raw = d.raw;
+                rec.line = d.line;
+                rec.offset = d.offset;
+                rec.time_ms = d.time_ms;
+                rec.time_is_utc = d.time_is_utc;
+                const Leaf& leaf = rules.rules()[r]->leaves[l];
+                if (extract(leaf, rec, d.value, ls.picked)) ls.picked.seq = d.seq;
+                ls.deferred.pending = false;
+            }
+        }
+    }
+
     void evaluate(bool run_scopes, const FactList& run_facts, int segment, std::vector<Finding>& out) {
+        materialize(file_state);
+        materialize(run_state);
         std::vector<Finding> produced;
         for (int pass = 0; pass < 2; ++pass) {
             for (size_t i = 0; i < rules.rules().size(); ++i) {
@@ -535,13 +657,16 @@ RuleSet::RuleSet(std::vector<std::unique_ptr<Rule>> rules) : rules_(std::move(ru
         opts.set_max_mem(256 << 20);
         auto set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
         bool ok = true;
+        std::vector<std::pair<std::string, bool>> patterns;
         for (const auto& ref : refs) {
             const Leaf& leaf = rules_[static_cast<size_t>(ref.rule)]->leaves[static_cast<size_t>(ref.leaf)];
             std::string pattern = leaf.case_sensitive ? leaf.pattern : "(?i)" + leaf.pattern;
             ok = ok && set->Add(pattern, nullptr) >= 0;
+            patterns.emplace_back(leaf.pattern, leaf.case_sensitive);
         }
         ok = ok && set->Compile();
         if (ok) group.set = std::move(set);
+        if (ok && patterns.size() <= kMaxNeedles) group.needles = required_needles(patterns);
         group.leaves = std::move(refs);
         by_parser_[key.first].push_back(std::move(group));
     }

@@ -37,6 +37,9 @@ public:
         std::string field;
         std::unique_ptr<RE2::Set> set;     // null when the set could not be built: match leaves one by one
         std::vector<LeafRef> leaves;       // Set index -> leaf
+        // For small groups: lowercase ASCII literals, one of which every match must contain
+        // (engine.cpp, required_needles). Empty: every value goes to the set.
+        std::vector<std::string> needles;
     };
     const std::vector<FieldGroup>* groups_for(std::string_view parser) const;
 
