@@ -33,23 +33,6 @@ using eventlog::EventRecordBuilder;
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-        out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-}
 
 // PowerShell writes characters XML cannot carry (CR, LF, control characters, and '_' before
 // "x") as _xHHHH_ UTF-16 code units. Line breaks stay CRLF, as in the event itself.
@@ -74,14 +57,14 @@ std::string decode_ps_string(std::string_view s) {
             unsigned lo = 0;
             if (unit_at(i, lo) && lo >= 0xDC00 && lo < 0xE000) {
                 i += 7;
-                append_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+                extriage::append_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
             } else {
-                append_utf8(out, 0xFFFD);
+                extriage::append_utf8(out, 0xFFFD);
             }
         } else if (u >= 0xDC00 && u < 0xE000) {
-            append_utf8(out, 0xFFFD);
+            extriage::append_utf8(out, 0xFFFD);
         } else {
-            append_utf8(out, u);
+            extriage::append_utf8(out, u);
         }
     }
     return out;

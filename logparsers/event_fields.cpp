@@ -27,23 +27,6 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-void append_codepoint(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-        out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-}
 
 bool is_space_unit(unsigned c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -308,15 +291,15 @@ void ElementScanner::decode(size_t begin, size_t end, std::string& out) const {
         if (c >= 0xD800 && c < 0xDC00 && i + 3 < end) {
             const unsigned lo = unit(i + 2);
             if (lo >= 0xDC00 && lo < 0xE000) {
-                append_codepoint(out, 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00));
+                extriage::append_utf8(out, 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00));
                 i += 2;
                 continue;
             }
-            append_codepoint(out, 0xFFFD);
+            extriage::append_utf8(out, 0xFFFD);
         } else if (c >= 0xD800 && c < 0xE000) {
-            append_codepoint(out, 0xFFFD);
+            extriage::append_utf8(out, 0xFFFD);
         } else {
-            append_codepoint(out, c);
+            extriage::append_utf8(out, c);
         }
     }
 }

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "decode.hpp"
 #include "evtx_bytes.hpp"
 #include "evtx_text.hpp"
 #include "evtx_values.hpp"
@@ -331,7 +332,7 @@ bool BinXmlDecoder::compile(uint32_t& pos, uint32_t end, Mode mode, std::vector<
             pos += 3;
             if (code >= 0xd800 && code < 0xe000) code = 0xfffd;
             scratch_.clear();
-            append_codepoint(scratch_, code);
+            extriage::append_utf8(scratch_, code);
             op.a = store(scratch_);
             op.kind = Op::Kind::text;
             break;

@@ -1,6 +1,8 @@
 // UTF-16 decoding, XML escaping and time conversions (civil-from-days after H. Hinnant).
 #include "evtx_text.hpp"
 
+#include "decode.hpp"
+
 namespace extriage::evtx {
 
 namespace {
@@ -49,23 +51,6 @@ int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 
 
 }  // namespace
 
-void append_codepoint(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-        out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-}
 
 void append_utf16le(std::string& out, const uint8_t* p, size_t units) {
     size_t i = 0;
@@ -85,15 +70,15 @@ void append_utf16le(std::string& out, const uint8_t* p, size_t units) {
         if (u >= 0xd800 && u < 0xdc00 && i + 1 < units) {
             const uint32_t lo = static_cast<uint32_t>(p[2 * i + 2] | p[2 * i + 3] << 8);
             if (lo >= 0xdc00 && lo < 0xe000) {
-                append_codepoint(out, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                extriage::append_utf8(out, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
                 ++i;
             } else {
-                append_codepoint(out, 0xfffd);
+                extriage::append_utf8(out, 0xfffd);
             }
         } else if (u >= 0xd800 && u < 0xe000) {
-            append_codepoint(out, 0xfffd);
+            extriage::append_utf8(out, 0xfffd);
         } else {
-            append_codepoint(out, u);
+            extriage::append_utf8(out, u);
         }
         ++i;
     }

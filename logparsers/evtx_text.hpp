@@ -12,7 +12,6 @@ namespace extriage::evtx {
 
 // Appends `units` UTF-16LE code units; unpaired surrogates become U+FFFD.
 void append_utf16le(std::string& out, const uint8_t* p, size_t units);
-void append_codepoint(std::string& out, uint32_t cp);
 
 // Escapes & < > " and control characters (as &#N;) so the result stays on one line.
 void append_xml_escaped(std::string& out, std::string_view s);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "decode.hpp"
 #include "evtx_bytes.hpp"
 #include "evtx_text.hpp"
 
@@ -82,9 +83,9 @@ void append_ansi(std::string& out, const uint8_t* p, size_t size) {
         if (c < 0x80)
             out.push_back(static_cast<char>(c));
         else if (c < 0xa0)
-            append_codepoint(out, kCp1252High[c - 0x80]);
+            extriage::append_utf8(out, kCp1252High[c - 0x80]);
         else
-            append_codepoint(out, c);
+            extriage::append_utf8(out, c);
     }
 }
 

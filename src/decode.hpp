@@ -18,6 +18,9 @@ std::string_view encoding_name(TextEncoding e);
 // Looks at the first bytes: BOMs, or the NUL pattern of BOM-less UTF-16 ("[\0" ...).
 TextEncoding sniff_encoding(std::string_view head);
 
+// Appends one Unicode code point to out as UTF-8 (the one encoder every parser uses).
+void append_utf8(std::string& out, uint32_t code_point);
+
 // Decodes a (short) head of bytes to UTF-8 for content sniffing; invalid data becomes U+FFFD.
 std::string decode_head(std::string_view head);
 
