@@ -172,23 +172,37 @@ EvtxStats parse_evtx(ByteSource& source, const std::string& path, RecordSink& si
     auto file_diag = [&](DiagSeverity severity, uint64_t offset, std::string message) {
         diags.report({severity, path, 0, 0, offset, true, std::move(message), std::string(kName)});
     };
-    std::string data;
+    // The file is read in batches of chunks, not as a whole, so memory stays flat in file size:
+    // the header block, then up to kBatchChunks chunks at a time, decoded in parallel and emitted
+    // in order before the next batch is read. ByteSource is sequential (zip members too).
+    auto read_up_to = [&](std::string& buf, size_t want) {
+        buf.resize(want);
+        size_t got = 0;
+        while (got < want) {
+            size_t n = source.read(buf.data() + got, want - got);
+            if (n == 0) break;
+            got += n;
+        }
+        buf.resize(got);
+        return got;
+    };
+    std::string header;
     try {
-        data = source.read_all(options.max_file_bytes);
+        read_up_to(header, evtx::kFileHeaderBlock);
     } catch (const InputError& e) {
         file_diag(DiagSeverity::error, 0, e.what());
         sink.on_file_end(path);
         return stats;
     }
-    const auto* p = reinterpret_cast<const uint8_t*>(data.data());
-    const uint64_t size = data.size();
-    if (size < 8 || std::string_view(data).substr(0, 8) != kFileSignature) {
+    const auto* p = reinterpret_cast<const uint8_t*>(header.data());
+    const uint64_t head_size = header.size();
+    if (head_size < 8 || std::string_view(header).substr(0, 8) != kFileSignature) {
         file_diag(DiagSeverity::error, 0, "not an EVTX file: missing 'ElfFile' signature");
         sink.on_file_end(path);
         return stats;
     }
-    if (size < 128) {
-        file_diag(DiagSeverity::error, 0, fmt::format("file header truncated: {} of 128 bytes", size));
+    if (head_size < 128) {
+        file_diag(DiagSeverity::error, 0, fmt::format("file header truncated: {} of 128 bytes", head_size));
         sink.on_file_end(path);
         return stats;
     }
@@ -205,33 +219,69 @@ EvtxStats parse_evtx(ByteSource& source, const std::string& path, RecordSink& si
         file_diag(DiagSeverity::note, 120,
                   "file is marked dirty (not closed cleanly): chunk checksums and the chunk count may be stale");
     const uint64_t declared = load_u16(p + 42);
-    if (size < evtx::kFileHeaderBlock) {
-        file_diag(DiagSeverity::error, size,
-                  fmt::format("file ends inside its {}-byte header block ({} bytes)", evtx::kFileHeaderBlock, size));
+    if (head_size < evtx::kFileHeaderBlock) {
+        file_diag(DiagSeverity::error, head_size,
+                  fmt::format("file ends inside its {}-byte header block ({} bytes)", evtx::kFileHeaderBlock, head_size));
         sink.on_file_end(path);
         return stats;
     }
-    const uint64_t available = (size - evtx::kFileHeaderBlock) / evtx::kChunkSize;
-    const uint64_t partial = (size - evtx::kFileHeaderBlock) % evtx::kChunkSize;
-    if (declared > available + (partial ? 1 : 0))
-        file_diag(DiagSeverity::warning, 42,
-                  fmt::format("file header declares {} chunks but the file holds only {}", declared, available));
+    auto check_declared = [&](uint64_t total_size) {
+        const uint64_t whole = (total_size - evtx::kFileHeaderBlock) / evtx::kChunkSize;
+        const uint64_t part = (total_size - evtx::kFileHeaderBlock) % evtx::kChunkSize;
+        if (declared > whole + (part ? 1 : 0))
+            file_diag(DiagSeverity::warning, 42,
+                      fmt::format("file header declares {} chunks but the file holds only {}", declared, whole));
+    };
+    // With a known size the check comes first, as a reader would expect; otherwise after reading.
+    const auto known_size = source.size();
+    if (known_size && *known_size >= evtx::kFileHeaderBlock) check_declared(*known_size);
 
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const unsigned threads = options.threads ? options.threads : hw;
+    const uint64_t batch_chunks = std::max<uint64_t>(8, uint64_t{threads} * std::max(1u, options.chunks_in_flight_per_thread) * 4);
     Emitter emitter(path, sink, diags, stats, declared);
-    run_pipeline(
-        available, threads, options.chunks_in_flight_per_thread,
-        [&](evtx::ChunkDecoder& decoder, uint64_t i, evtx::ChunkOutput& out) {
-            const uint64_t offset = evtx::kFileHeaderBlock + i * evtx::kChunkSize;
-            try {
-                decoder.decode(p + offset, evtx::kChunkSize, offset, i, dirty, out);
-            } catch (const std::exception& e) {   // only resource exhaustion; data errors are diagnostics
-                out.clear();
-                out.diags.push_back({DiagSeverity::error, offset, fmt::format("chunk {}: {}", i, e.what())});
+    std::string batch;
+    uint64_t available = 0;   // whole chunks read so far
+    uint64_t partial = 0;     // bytes of a trailing incomplete chunk
+    uint64_t total = evtx::kFileHeaderBlock;
+    for (;;) {
+        size_t got = 0;
+        try {
+            uint64_t room = options.max_file_bytes > total ? options.max_file_bytes - total : 0;
+            got = read_up_to(batch, static_cast<size_t>(std::min<uint64_t>(batch_chunks * evtx::kChunkSize, room)));
+            if (got == 0 && room == 0) {
+                char probe;
+                if (source.read(&probe, 1) != 0)
+                    file_diag(DiagSeverity::error, total,
+                              fmt::format("file is larger than the limit of {} bytes; the rest is not read", options.max_file_bytes));
             }
-        },
-        [&](uint64_t i, const evtx::ChunkOutput& out) { emitter.emit(i, out); });
+        } catch (const InputError& e) {
+            file_diag(DiagSeverity::error, total, e.what());
+        }
+        const uint64_t whole = got / evtx::kChunkSize;
+        const auto* base = reinterpret_cast<const uint8_t*>(batch.data());
+        const uint64_t first = available;
+        run_pipeline(
+            whole, threads, options.chunks_in_flight_per_thread,
+            [&](evtx::ChunkDecoder& decoder, uint64_t k, evtx::ChunkOutput& out) {
+                const uint64_t i = first + k;
+                const uint64_t offset = evtx::kFileHeaderBlock + i * evtx::kChunkSize;
+                try {
+                    decoder.decode(base + k * evtx::kChunkSize, evtx::kChunkSize, offset, i, dirty, out);
+                } catch (const std::exception& e) {   // only resource exhaustion; data errors are diagnostics
+                    out.clear();
+                    out.diags.push_back({DiagSeverity::error, offset, fmt::format("chunk {}: {}", i, e.what())});
+                }
+            },
+            [&](uint64_t k, const evtx::ChunkOutput& out) { emitter.emit(first + k, out); });
+        available += whole;
+        total += got;
+        if (got < batch_chunks * evtx::kChunkSize) {
+            partial = got % evtx::kChunkSize;
+            break;
+        }
+    }
+    if (!known_size) check_declared(total);
 
     if (partial) {
         ++stats.bad_chunks;
