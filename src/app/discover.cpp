@@ -3,6 +3,7 @@
 #include "app/discover.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -16,14 +17,55 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A pipe or device (`extriage analyze <(zcat log.gz)`) can be read only once: the bytes read for
+// sniffing are replayed in front of the rest of the same open stream.
+class ReplaySource final : public ByteSource {
+public:
+    ReplaySource(std::string head, std::shared_ptr<FileSource> rest) : head_(std::move(head)), rest_(std::move(rest)) {}
+    size_t read(char* buffer, size_t n) override {
+        if (pos_ < head_.size()) {
+            size_t k = std::min(n, head_.size() - pos_);
+            std::copy_n(head_.data() + pos_, k, buffer);
+            pos_ += k;
+            return k;
+        }
+        return rest_->read(buffer, n);
+    }
+    std::optional<uint64_t> size() const override { return std::nullopt; }
+
+private:
+    std::string head_;
+    std::shared_ptr<FileSource> rest_;
+    size_t pos_ = 0;
+};
+
 void add_file(const std::string& fs_path, const std::string& display, bool explicit_arg, const DiscoverOptions& options,
               DiagSink& diags, DiscoverStats& stats, std::vector<InputFile>& out) {
     std::string head;
+    std::shared_ptr<FileSource> stream;   // set for pipes and devices, which cannot be reopened
     try {
-        head = read_head(fs_path, kSniffHeadBytes);
+        std::error_code ec;
+        if (fs::status(fs_path, ec).type() == fs::file_type::regular || ec) {
+            head = read_head(fs_path, kSniffHeadBytes);
+        } else {
+            stream = std::make_shared<FileSource>(fs_path);
+            head.resize(kSniffHeadBytes);
+            size_t got = 0;
+            while (got < head.size()) {
+                size_t n = stream->read(head.data() + got, head.size() - got);
+                if (n == 0) break;
+                got += n;
+            }
+            head.resize(got);
+        }
     } catch (const InputError& e) {
         ++stats.files_seen;
         diags.error_at_line(display, 0, e.what(), "discover");
+        return;
+    }
+    if (looks_like_zip(head) && stream) {
+        ++stats.files_seen;
+        diags.error_at_line(display, 0, "a zip bundle must be a regular file (it is read more than once), not a pipe", "discover");
         return;
     }
     if (looks_like_zip(head)) {
@@ -52,7 +94,16 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     auto absolute = fs::absolute(fs_path, ec);
     in.server = server_from_path(ec ? fs_path : absolute.lexically_normal().string());
     in.parser = parser;
-    in.open = [fs_path] { return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(fs_path)); };
+    if (stream) {
+        auto used = std::make_shared<bool>(false);
+        in.open = [head, stream, used, display]() -> std::unique_ptr<ByteSource> {
+            if (*used) throw InputError("'" + display + "' is a pipe and was already read");
+            *used = true;
+            return std::make_unique<ReplaySource>(head, stream);
+        };
+    } else {
+        in.open = [fs_path] { return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(fs_path)); };
+    }
     out.push_back(std::move(in));
 }
 }  // namespace
