@@ -1,6 +1,7 @@
-// "evtx-binary": reads the file once, checks the file header, decodes chunks in parallel on a
-// small thread pool and hands records to the sink in file order from the calling thread.
-// A bounded window of chunk outputs keeps memory flat; chunk decoding lives in evtx_chunk.cpp.
+// "evtx-binary": streams the file once (the header block, then 64 KiB chunks), decodes chunks in
+// parallel on a small thread pool and hands records to the sink in file order from the calling
+// thread. A bounded window of reused chunk buffers keeps memory flat in file size; chunk
+// decoding lives in evtx_chunk.cpp.
 #include "evtx_binary.hpp"
 
 #include <algorithm>
@@ -80,66 +81,151 @@ private:
     std::vector<Field> fields_;
 };
 
-// Decodes chunks [0, n) on `threads` workers; `emit` runs on the calling thread in chunk order.
-template <class Decode, class Emit>
-void run_pipeline(uint64_t n, unsigned threads, unsigned per_thread, Decode decode, Emit emit) {
-    if (threads <= 1 || n <= 1) {
-        evtx::ChunkDecoder decoder;
-        evtx::ChunkOutput out;
-        for (uint64_t i = 0; i < n; ++i) {
-            decode(decoder, i, out);
-            emit(i, out);
+// Reads the chunks after the header block one at a time into caller-owned buffers. The end of
+// the input, a read error and the size limit all end the stream; each is reported once, with its
+// file offset. A trailing incomplete chunk is left in partial() for the caller to report.
+class ChunkReader {
+public:
+    ChunkReader(ByteSource& source, uint64_t limit, Emitter& emitter)
+        : source_(source), limit_(limit), emitter_(emitter) {}
+
+    // Fills `buf` with the next whole chunk; false when there is none.
+    bool next(std::string& buf) {
+        if (done_) return false;
+        const uint64_t room = limit_ > total_ ? limit_ - total_ : 0;
+        const auto want = static_cast<size_t>(std::min<uint64_t>(evtx::kChunkSize, room));
+        buf.resize(evtx::kChunkSize);
+        size_t got = 0;
+        try {
+            while (got < want) {
+                const size_t n = source_.read(buf.data() + got, want - got);
+                if (n == 0) break;
+                got += n;
+            }
+            if (got == evtx::kChunkSize) {
+                total_ += got;
+                ++whole_;
+                return true;
+            }
+            done_ = true;
+            char probe;
+            if (got == want && source_.read(&probe, 1) != 0) {
+                emitter_.diag(DiagSeverity::error, total_ + got,
+                              fmt::format("file is larger than the limit of {} bytes; the rest is not read", limit_));
+                total_ += got;
+                return false;
+            }
+        } catch (const InputError& e) {
+            done_ = true;
+            emitter_.diag(DiagSeverity::error, total_ + got, e.what());
+            total_ += got;
+            return false;
         }
-        return;
+        total_ += got;
+        partial_ = got;
+        return false;
     }
-    const size_t window = size_t{threads} * std::max(1u, per_thread);
-    std::vector<evtx::ChunkOutput> slots(window);
-    std::vector<char> ready(window, 0);
+
+    uint64_t whole_chunks() const { return whole_; }   // whole chunks read so far
+    uint64_t partial() const { return partial_; }      // bytes of a trailing incomplete chunk
+    uint64_t total() const { return total_; }          // bytes read, header block included
+
+private:
+    ByteSource& source_;
+    uint64_t limit_;
+    Emitter& emitter_;
+    uint64_t total_ = evtx::kFileHeaderBlock;
+    uint64_t whole_ = 0, partial_ = 0;
+    bool done_ = false;
+};
+
+// One chunk in flight: its bytes and what decoding them produced. Slots are reused chunk after
+// chunk, so memory is the window size times (64 KiB + one chunk's output), whatever the file size.
+struct Slot {
+    std::string bytes;
+    evtx::ChunkOutput out;
+    uint64_t index = 0;
+    bool ready = false;   // decoded, waiting to be emitted
+};
+
+// The calling thread reads chunks into free slots (up to threads x chunks_in_flight_per_thread
+// ahead of emission), workers decode them in any order, and the calling thread emits them in
+// file order, which frees their slots for the next reads. Workers start only once two chunks are
+// queued, so one-chunk files and threads == 1 decode on the calling thread without a pool.
+template <class Decode, class Emit>
+void run_pipeline(ChunkReader& reader, unsigned threads, unsigned per_thread, Decode decode, Emit emit) {
+    const size_t window = threads <= 1 ? 1 : size_t{threads} * std::max(1u, per_thread);
+    std::vector<Slot> slots(window);
     std::mutex mutex;
-    std::condition_variable cv;
-    uint64_t next_claim = 0, next_emit = 0;
-    bool stop = false;
+    std::condition_variable work_cv, done_cv;
+    uint64_t next_read = 0, next_claim = 0, next_emit = 0;   // next_claim only with the pool
+    bool stop = false, eof = false;
+    evtx::ChunkDecoder own_decoder;   // the calling thread's, while there is no pool
+    std::vector<std::thread> pool;
+
     auto worker = [&] {
         evtx::ChunkDecoder decoder;
         for (;;) {
             uint64_t i = 0;
             {
                 std::unique_lock lock(mutex);
-                cv.wait(lock, [&] { return stop || next_claim >= n || next_claim < next_emit + window; });
-                if (stop || next_claim >= n) return;
+                work_cv.wait(lock, [&] { return stop || next_claim < next_read; });
+                if (stop) return;
                 i = next_claim++;
             }
-            decode(decoder, i, slots[i % window]);
+            Slot& slot = slots[i % window];
+            decode(decoder, slot.bytes, i, slot.out);
             {
                 std::lock_guard lock(mutex);
-                ready[i % window] = 1;
+                slot.ready = true;
             }
-            cv.notify_all();
+            done_cv.notify_one();
         }
     };
-    std::vector<std::thread> pool;
     auto shutdown = [&] {
         {
             std::lock_guard lock(mutex);
             stop = true;
         }
-        cv.notify_all();
+        work_cv.notify_all();
         for (auto& t : pool) t.join();
+        pool.clear();
     };
     try {
-        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-        for (uint64_t i = 0; i < n; ++i) {
-            {
-                std::unique_lock lock(mutex);
-                cv.wait(lock, [&] { return ready[i % window] != 0; });
+        for (;;) {
+            // Fill every free slot. A slot is free once emitted; only this thread frees slots.
+            while (!eof && next_read - next_emit < window) {
+                Slot& slot = slots[next_read % window];
+                if (!reader.next(slot.bytes)) {
+                    eof = true;
+                    break;
+                }
+                {
+                    std::lock_guard lock(mutex);
+                    slot.index = next_read;
+                    slot.ready = false;
+                    ++next_read;
+                }
+                if (!pool.empty()) work_cv.notify_one();
             }
-            emit(i, slots[i % window]);
+            if (next_emit == next_read) break;
+            if (pool.empty() && threads > 1 && next_read - next_emit >= 2) {
+                next_claim = next_emit;
+                for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+            }
+            Slot& slot = slots[next_emit % window];
+            if (pool.empty()) {
+                decode(own_decoder, slot.bytes, next_emit, slot.out);
+            } else {
+                std::unique_lock lock(mutex);
+                done_cv.wait(lock, [&] { return slot.ready; });
+            }
+            emit(next_emit, slot.out);
             {
                 std::lock_guard lock(mutex);
-                ready[i % window] = 0;
+                slot.ready = false;
                 ++next_emit;
             }
-            cv.notify_all();
         }
     } catch (...) {
         shutdown();   // a sink that throws (e.g. broken pipe) must not leave workers running
@@ -172,23 +258,18 @@ EvtxStats parse_evtx(ByteSource& source, const std::string& path, RecordSink& si
     auto file_diag = [&](DiagSeverity severity, uint64_t offset, std::string message) {
         diags.report({severity, path, 0, 0, offset, true, std::move(message), std::string(kName)});
     };
-    // The file is read in batches of chunks, not as a whole, so memory stays flat in file size:
-    // the header block, then up to kBatchChunks chunks at a time, decoded in parallel and emitted
-    // in order before the next batch is read. ByteSource is sequential (zip members too).
-    auto read_up_to = [&](std::string& buf, size_t want) {
-        buf.resize(want);
-        size_t got = 0;
-        while (got < want) {
-            size_t n = source.read(buf.data() + got, want - got);
-            if (n == 0) break;
-            got += n;
-        }
-        buf.resize(got);
-        return got;
-    };
-    std::string header;
+    // The file is read as a stream, never as a whole, so memory stays flat in file size: the
+    // header block, then one chunk at a time into a bounded window of reused buffers (see
+    // run_pipeline). ByteSource is sequential (zip members too), so nothing seeks.
+    std::string header(evtx::kFileHeaderBlock, '\0');
+    size_t head_got = 0;
     try {
-        read_up_to(header, evtx::kFileHeaderBlock);
+        while (head_got < header.size()) {
+            const size_t n = source.read(header.data() + head_got, header.size() - head_got);
+            if (n == 0) break;
+            head_got += n;
+        }
+        header.resize(head_got);
     } catch (const InputError& e) {
         file_diag(DiagSeverity::error, 0, e.what());
         sink.on_file_end(path);
@@ -232,57 +313,30 @@ EvtxStats parse_evtx(ByteSource& source, const std::string& path, RecordSink& si
             file_diag(DiagSeverity::warning, 42,
                       fmt::format("file header declares {} chunks but the file holds only {}", declared, whole));
     };
-    // With a known size the check comes first, as a reader would expect; otherwise after reading.
+    // With a known size the check comes before the chunks, as a reader would expect; a stream
+    // of unknown size (a zip member) is checked once it has been read.
     const auto known_size = source.size();
     if (known_size && *known_size >= evtx::kFileHeaderBlock) check_declared(*known_size);
 
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const unsigned threads = options.threads ? options.threads : hw;
-    const uint64_t batch_chunks = std::max<uint64_t>(8, uint64_t{threads} * std::max(1u, options.chunks_in_flight_per_thread) * 4);
     Emitter emitter(path, sink, diags, stats, declared);
-    std::string batch;
-    uint64_t available = 0;   // whole chunks read so far
-    uint64_t partial = 0;     // bytes of a trailing incomplete chunk
-    uint64_t total = evtx::kFileHeaderBlock;
-    for (;;) {
-        size_t got = 0;
-        try {
-            uint64_t room = options.max_file_bytes > total ? options.max_file_bytes - total : 0;
-            got = read_up_to(batch, static_cast<size_t>(std::min<uint64_t>(batch_chunks * evtx::kChunkSize, room)));
-            if (got == 0 && room == 0) {
-                char probe;
-                if (source.read(&probe, 1) != 0)
-                    file_diag(DiagSeverity::error, total,
-                              fmt::format("file is larger than the limit of {} bytes; the rest is not read", options.max_file_bytes));
+    ChunkReader reader(source, options.max_file_bytes, emitter);
+    run_pipeline(
+        reader, threads, options.chunks_in_flight_per_thread,
+        [&](evtx::ChunkDecoder& decoder, const std::string& bytes, uint64_t i, evtx::ChunkOutput& out) {
+            const uint64_t offset = evtx::kFileHeaderBlock + i * evtx::kChunkSize;
+            try {
+                decoder.decode(reinterpret_cast<const uint8_t*>(bytes.data()), evtx::kChunkSize, offset, i, dirty, out);
+            } catch (const std::exception& e) {   // only resource exhaustion; data errors are diagnostics
+                out.clear();
+                out.diags.push_back({DiagSeverity::error, offset, fmt::format("chunk {}: {}", i, e.what())});
             }
-        } catch (const InputError& e) {
-            file_diag(DiagSeverity::error, total, e.what());
-        }
-        const uint64_t whole = got / evtx::kChunkSize;
-        const auto* base = reinterpret_cast<const uint8_t*>(batch.data());
-        const uint64_t first = available;
-        run_pipeline(
-            whole, threads, options.chunks_in_flight_per_thread,
-            [&](evtx::ChunkDecoder& decoder, uint64_t k, evtx::ChunkOutput& out) {
-                const uint64_t i = first + k;
-                const uint64_t offset = evtx::kFileHeaderBlock + i * evtx::kChunkSize;
-                try {
-                    decoder.decode(base + k * evtx::kChunkSize, evtx::kChunkSize, offset, i, dirty, out);
-                } catch (const std::exception& e) {   // only resource exhaustion; data errors are diagnostics
-                    out.clear();
-                    out.diags.push_back({DiagSeverity::error, offset, fmt::format("chunk {}: {}", i, e.what())});
-                }
-            },
-            [&](uint64_t k, const evtx::ChunkOutput& out) { emitter.emit(first + k, out); });
-        available += whole;
-        total += got;
-        if (got < batch_chunks * evtx::kChunkSize) {
-            partial = got % evtx::kChunkSize;
-            break;
-        }
-    }
-    if (!known_size) check_declared(total);
-
+        },
+        [&](uint64_t i, const evtx::ChunkOutput& out) { emitter.emit(i, out); });
+    if (!known_size) check_declared(reader.total());
+    const uint64_t available = reader.whole_chunks();
+    const uint64_t partial = reader.partial();
     if (partial) {
         ++stats.bad_chunks;
         file_diag(DiagSeverity::error, evtx::kFileHeaderBlock + available * evtx::kChunkSize,

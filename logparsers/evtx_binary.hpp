@@ -12,7 +12,7 @@ namespace extriage {
 
 struct EvtxOptions {
     unsigned threads = 0;                  // 0: std::thread::hardware_concurrency()
-    unsigned chunks_in_flight_per_thread = 4;   // bounds memory: decoded chunks waiting to be emitted
+    unsigned chunks_in_flight_per_thread = 4;   // bounds memory: threads x this many chunks read but not yet emitted
     uint64_t max_file_bytes = uint64_t{4} << 30;
 };
 

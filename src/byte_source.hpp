@@ -1,5 +1,5 @@
 // Where a parser's bytes come from: a file on disk or a buffer (a zip entry, a rule example).
-// Parsers read sequentially; formats that need random access (EVTX) read everything via read_all().
+// Parsers read sequentially (EVTX too: chunk by chunk); read_all() is for small inputs.
 #pragma once
 
 #include <cstdint>
