@@ -30,6 +30,7 @@ constexpr size_t kMaxRememberedRefs = 65536;
 
 using eventlog::ElementScanner;
 using eventlog::EventRecordBuilder;
+using eventlog::load_element;
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
@@ -298,17 +299,11 @@ public:
                 continue;
             }
             pugi::xml_document doc;
-            pugi::xml_parse_result res =
-                doc.load_buffer(el.utf8.data(), el.utf8.size(), pugi::parse_default, pugi::encoding_utf8);
-            if (!res) {
+            if (const auto xml_error = load_element(doc, el)) {
                 ++bad;
-                const auto at = static_cast<size_t>(std::max<std::ptrdiff_t>(0, res.offset));
-                const std::string_view before = std::string_view(el.utf8).substr(0, std::min(at, el.utf8.size()));
-                const uint64_t line = el.line + static_cast<uint64_t>(std::count(before.begin(), before.end(), '\n'));
-                const size_t nl = before.rfind('\n');
-                error(line, at - (nl == std::string_view::npos ? 0 : nl + 1) + 1,
+                error(xml_error->line, xml_error->column,
                       fmt::format("malformed CLIXML object: {} (object at byte offset {}, lines {}-{}); skipped",
-                                  res.description(), el.offset, el.line, el.end_line));
+                                  xml_error->description, el.offset, el.line, el.end_line));
                 continue;
             }
             pugi::xml_node obj = doc.document_element();

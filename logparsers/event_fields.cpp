@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <pugixml.hpp>
 
 namespace extriage::eventlog {
 
@@ -16,6 +17,10 @@ constexpr std::array<std::string_view, EventRecordBuilder::slot_count> kSlotName
 constexpr size_t kReadChunk = 1u << 20;
 constexpr size_t kRawSummaryMax = 600;
 
+bool is_space_unit(unsigned c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -25,32 +30,23 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-
-bool is_space_unit(unsigned c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-}  // namespace
-
-Level level_from_number(std::string_view s) {
-    unsigned v = 0;
-    if (s.empty() || s.size() > 3) return Level::info;
-    for (char c : s) {
-        if (c < '0' || c > '9') return Level::info;
-        v = v * 10 + static_cast<unsigned>(c - '0');
-    }
-    switch (v) {
-        case 1: return Level::critical;
-        case 2: return Level::error;
-        case 3: return Level::warning;
-        case 5: return Level::trace;
-        default: return Level::info;
-    }
+UtcParts utc_parts(int64_t unix_seconds) {
+    const int64_t days = floor_div(unix_seconds, 86400);
+    const auto sod = static_cast<unsigned>(unix_seconds - days * 86400);
+    const int64_t z = days + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<int64_t>(yoe) + era * 400 + (month <= 2), month, day, sod / 3600, sod / 60 % 60, sod % 60};
 }
 
-std::optional<ParsedTime> parse_time(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+std::optional<int64_t> parse_iso_datetime(std::string_view s, size_t& end) {
     auto num = [&](size_t pos, size_t len, unsigned& out) {
         if (pos + len > s.size()) return false;
         out = 0;
@@ -75,15 +71,46 @@ std::optional<ParsedTime> parse_time(std::string_view s) {
             scale /= 10;
         }
     }
+    end = i;
+    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * int64_t{1000} + ms;
+}
+
+Level level_from_number(std::string_view s) {
+    unsigned v = 0;
+    if (s.empty() || s.size() > 3) return Level::info;
+    for (char c : s) {
+        if (c < '0' || c > '9') return Level::info;
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    switch (v) {
+        case 1: return Level::critical;
+        case 2: return Level::error;
+        case 3: return Level::warning;
+        case 5: return Level::trace;
+        default: return Level::info;
+    }
+}
+
+std::optional<ParsedTime> parse_time(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+    size_t i = 0;
+    const auto local = parse_iso_datetime(s, i);
+    if (!local) return std::nullopt;
     ParsedTime t;
-    t.ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * int64_t{1000} + ms;
+    t.ms = *local;
     if (i == s.size()) return t;
     if (s[i] == 'Z' && i + 1 == s.size()) {
         t.has_zone = true;
         return t;
     }
+    auto num = [&](size_t pos, unsigned& out) {   // two digits
+        if (pos + 2 > s.size() || s[pos] < '0' || s[pos] > '9' || s[pos + 1] < '0' || s[pos + 1] > '9') return false;
+        out = static_cast<unsigned>(s[pos] - '0') * 10 + static_cast<unsigned>(s[pos + 1] - '0');
+        return true;
+    };
     unsigned oh = 0, om = 0;
-    if ((s[i] == '+' || s[i] == '-') && num(i + 1, 2, oh) && i + 3 < s.size() && s[i + 3] == ':' && num(i + 4, 2, om) &&
+    if ((s[i] == '+' || s[i] == '-') && num(i + 1, oh) && i + 3 < s.size() && s[i + 3] == ':' && num(i + 4, om) &&
         i + 6 == s.size() && oh <= 14 && om < 60) {
         const int64_t offset = (oh * 60 + om) * int64_t{60000};
         t.ms += s[i] == '+' ? -offset : offset;
@@ -96,18 +123,8 @@ std::optional<ParsedTime> parse_time(std::string_view s) {
 std::string format_time_utc(int64_t ms) {
     const int64_t secs = floor_div(ms, 1000);
     const auto frac = static_cast<unsigned>(ms - secs * 1000);
-    const int64_t days = floor_div(secs, 86400);
-    const auto sod = static_cast<unsigned>(secs - days * 86400);
-    int64_t z = days + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-    const int64_t year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, sod / 3600, sod / 60 % 60, sod % 60,
+    const UtcParts t = utc_parts(secs);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.year, t.month, t.day, t.hour, t.minute, t.second,
                        frac);
 }
 
@@ -406,6 +423,22 @@ bool ElementScanner::next(Element& out) {
         }
         j = k + u_;
     }
+}
+
+// --- load_element ---
+
+std::optional<XmlError> load_element(pugi::xml_document& doc, const ElementScanner::Element& el) {
+    const pugi::xml_parse_result res =
+        doc.load_buffer(el.utf8.data(), el.utf8.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (res) return std::nullopt;
+    const auto at = static_cast<size_t>(std::max<std::ptrdiff_t>(0, res.offset));
+    const std::string_view before = std::string_view(el.utf8).substr(0, std::min(at, el.utf8.size()));
+    const size_t nl = before.rfind('\n');
+    XmlError e;
+    e.line = el.line + static_cast<uint64_t>(std::count(before.begin(), before.end(), '\n'));
+    e.column = at - (nl == std::string_view::npos ? 0 : nl + 1) + 1;
+    e.description = res.description();
+    return e;
 }
 
 }  // namespace extriage::eventlog

@@ -1,7 +1,8 @@
-// Shared by the event-xml and event-clixml parsers: the normalized field layout of one Windows
-// event (the same names and order evtx-binary emits, so one rule reads all three sources), the
-// time and level conversions, and a streaming scanner that cuts one XML element at a time out of
-// a file of any size and encoding. Parsing the element itself (pugixml) is left to the parsers.
+// Shared by the event parsers (event-xml, event-clixml and the evtx-binary decoder): the
+// normalized field layout of one Windows event (the same names and order in all three, so one
+// rule reads every source), the calendar, time and level conversions, and a streaming scanner
+// that cuts one XML element at a time out of a file of any size and encoding. Parsing the
+// element is left to the parsers; load_element() only runs pugixml and locates its errors.
 #pragma once
 
 #include <array>
@@ -15,7 +16,25 @@
 #include "decode.hpp"
 #include "record.hpp"
 
+namespace pugi {
+class xml_document;
+}
+
 namespace extriage::eventlog {
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (after H. Hinnant).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+struct UtcParts {
+    int64_t year;
+    unsigned month, day, hour, minute, second;
+};
+UtcParts utc_parts(int64_t unix_seconds);
+// Rounds towards negative infinity (b > 0), so times before 1970 split into parts correctly.
+int64_t floor_div(int64_t a, int64_t b);
+
+// "YYYY-MM-DD(T| )hh:mm:ss[.fraction]" at the start of `s` as ms since 1970 (no zone applied);
+// `end` gets the index after the fraction. nullopt if malformed.
+std::optional<int64_t> parse_iso_datetime(std::string_view s, size_t& end);
 
 // System/Level: 1 critical, 2 error, 3 warning, 4 (and 0) information, 5 verbose (as evtx-binary).
 Level level_from_number(std::string_view level);
@@ -123,5 +142,14 @@ private:
     size_t pos_ = 0;       // scanning position in buf_
     uint64_t line_ = 1;    // line number at pos_
 };
+
+// Parses one scanned element into `doc`. On malformed XML returns pugixml's reason and where it
+// stopped, as a line and a 1-based column in the file (exact in UTF-8; in UTF-16 the column counts
+// UTF-8 bytes of the decoded element).
+struct XmlError {
+    uint64_t line = 0, column = 0;
+    const char* description = "";
+};
+std::optional<XmlError> load_element(pugi::xml_document& doc, const ElementScanner::Element& el);
 
 }  // namespace extriage::eventlog

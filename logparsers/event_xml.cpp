@@ -22,6 +22,7 @@ constexpr std::string_view kEventNamespace = "schemas.microsoft.com/win/2004/08/
 
 using eventlog::ElementScanner;
 using eventlog::EventRecordBuilder;
+using eventlog::load_element;
 
 std::string_view local_name(const pugi::xml_node& n) {
     std::string_view name = n.name();
@@ -151,18 +152,11 @@ public:
                 continue;
             }
             pugi::xml_document doc;
-            pugi::xml_parse_result res =
-                doc.load_buffer(el.utf8.data(), el.utf8.size(), pugi::parse_default, pugi::encoding_utf8);
-            if (!res) {
+            if (const auto xml_error = load_element(doc, el)) {
                 ++bad;
-                const auto at = static_cast<size_t>(std::max<std::ptrdiff_t>(0, res.offset));
-                const std::string_view before = std::string_view(el.utf8).substr(0, std::min(at, el.utf8.size()));
-                const uint64_t line = el.line + static_cast<uint64_t>(std::count(before.begin(), before.end(), '\n'));
-                const size_t nl = before.rfind('\n');
-                const uint64_t column = at - (nl == std::string_view::npos ? 0 : nl + 1) + 1;
-                error(line, column,
+                error(xml_error->line, xml_error->column,
                       fmt::format("malformed event XML: {} (event at byte offset {}, lines {}-{}); event skipped",
-                                  res.description(), el.offset, el.line, el.end_line));
+                                  xml_error->description, el.offset, el.line, el.end_line));
                 continue;
             }
             builder.clear();

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "event_fields.hpp"
 #include "evtx_text.hpp"
 
 namespace extriage::evtx {
@@ -11,23 +12,6 @@ namespace {
 
 constexpr std::array<std::string_view, 10> kSlotNames = {"provider", "event_id", "qualifiers", "level",    "task",
                                                          "keywords", "channel",  "computer",   "time",     "user_sid"};
-
-// System/Level: 1 critical, 2 error, 3 warning, 4 (and 0) information, 5 verbose.
-Level map_level(std::string_view s) {
-    unsigned v = 0;
-    if (s.empty() || s.size() > 3) return Level::info;
-    for (char c : s) {
-        if (c < '0' || c > '9') return Level::info;
-        v = v * 10 + static_cast<unsigned>(c - '0');
-    }
-    switch (v) {
-    case 1: return Level::critical;
-    case 2: return Level::error;
-    case 3: return Level::warning;
-    case 5: return Level::trace;
-    default: return Level::info;
-    }
-}
 
 }  // namespace
 
@@ -160,7 +144,7 @@ void EventBuilder::finish(ChunkOutput& out) {
     if (has_[system_time])
         if (auto ms = parse_iso_to_unix_ms(system_[system_time])) rec.time_ms = *ms;
     if (rec.time_ms == kNoTime && written_ != 0) rec.time_ms = filetime_to_unix_ms(written_);
-    rec.level = map_level(system_[level]);
+    rec.level = eventlog::level_from_number(system_[level]);
     rec.fields_begin = static_cast<uint32_t>(out.fields.size());
 
     auto field = [&](std::string_view name, std::string_view value) {

@@ -1,39 +1,19 @@
-// UTF-16 decoding, XML escaping and time conversions (civil-from-days after H. Hinnant).
+// UTF-16 decoding, XML escaping and time conversions (the calendar is shared with the other
+// event parsers, in event_fields.cpp).
 #include "evtx_text.hpp"
 
 #include "decode.hpp"
+#include "event_fields.hpp"
 
 namespace extriage::evtx {
+
+using eventlog::floor_div;
+using eventlog::UtcParts;
+using eventlog::utc_parts;
 
 namespace {
 
 constexpr int64_t kFiletimeUnixEpoch = 116444736000000000LL;   // 1970-01-01 in FILETIME ticks
-
-struct Civil {
-    int64_t year;
-    unsigned month, day;
-};
-
-Civil civil_from_days(int64_t z) {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
-}
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 // Zero-padded decimal of at least `width` digits (value < 10^20).
 void put_digits(std::string& out, uint64_t v, int width) {
@@ -46,8 +26,6 @@ void put_digits(std::string& out, uint64_t v, int width) {
     while (n < width && n < 20) buf[n++] = '0';
     while (n) out.push_back(buf[--n]);
 }
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
 
@@ -138,11 +116,8 @@ void append_civil_iso(std::string& out, int64_t year, unsigned month, unsigned d
 void append_filetime_iso(std::string& out, uint64_t filetime) {
     const uint64_t secs_1601 = filetime / 10000000;
     const auto ticks = static_cast<unsigned>(filetime % 10000000);
-    const int64_t secs = static_cast<int64_t>(secs_1601) - kFiletimeUnixEpoch / 10000000;
-    const int64_t days = floor_div(secs, 86400);
-    const auto sod = static_cast<unsigned>(secs - days * 86400);
-    const Civil c = civil_from_days(days);
-    append_civil_iso(out, c.year, c.month, c.day, sod / 3600, sod / 60 % 60, sod % 60);
+    const UtcParts t = utc_parts(static_cast<int64_t>(secs_1601) - kFiletimeUnixEpoch / 10000000);
+    append_civil_iso(out, t.year, t.month, t.day, t.hour, t.minute, t.second);
     out.push_back('.');
     put_digits(out, ticks, 7);
     out.push_back('Z');
@@ -151,41 +126,16 @@ void append_filetime_iso(std::string& out, uint64_t filetime) {
 void append_unix_ms_iso(std::string& out, int64_t unix_ms) {
     const int64_t secs = floor_div(unix_ms, 1000);
     const auto ms = static_cast<unsigned>(unix_ms - secs * 1000);
-    const int64_t days = floor_div(secs, 86400);
-    const auto sod = static_cast<unsigned>(secs - days * 86400);
-    const Civil c = civil_from_days(days);
-    append_civil_iso(out, c.year, c.month, c.day, sod / 3600, sod / 60 % 60, sod % 60);
+    const UtcParts t = utc_parts(secs);
+    append_civil_iso(out, t.year, t.month, t.day, t.hour, t.minute, t.second);
     out.push_back('.');
     put_digits(out, ms, 3);
     out.push_back('Z');
 }
 
 std::optional<int64_t> parse_iso_to_unix_ms(std::string_view s) {
-    auto num = [&](size_t pos, size_t len, unsigned& out) {
-        if (pos + len > s.size()) return false;
-        out = 0;
-        for (size_t i = pos; i < pos + len; ++i) {
-            if (s[i] < '0' || s[i] > '9') return false;
-            out = out * 10 + static_cast<unsigned>(s[i] - '0');
-        }
-        return true;
-    };
-    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-    if (!num(0, 4, y) || s.size() < 19 || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' || !num(8, 2, d) ||
-        (s[10] != 'T' && s[10] != ' ') || !num(11, 2, h) || s[13] != ':' || !num(14, 2, mi) || s[16] != ':' ||
-        !num(17, 2, se))
-        return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
-    unsigned ms = 0;
-    size_t i = 19;
-    if (i < s.size() && s[i] == '.') {
-        unsigned scale = 100;
-        for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-            ms += static_cast<unsigned>(s[i] - '0') * scale;
-            scale /= 10;
-        }
-    }
-    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1000 + ms;
+    size_t end = 0;   // whatever follows the seconds (a zone) is ignored: SystemTime is UTC
+    return eventlog::parse_iso_datetime(s, end);
 }
 
 }  // namespace extriage::evtx

@@ -7,45 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "event_test_util.hpp"
 #include "parser.hpp"
 
 using namespace extriage;
+using Rec = testutil::EventRec;
 
 namespace {
-
-struct Rec {
-    std::string text;
-    uint64_t line = 0, offset = 0;
-    int64_t time_ms = kNoTime;
-    bool utc = false;
-    Level level = Level::info;
-    std::vector<std::pair<std::string, std::string>> fields;
-    std::string field(std::string_view name) const {
-        for (const auto& [k, v] : fields)
-            if (k == name) return v;
-        return "<absent>";
-    }
-};
-
-class Collect final : public RecordSink {
-public:
-    std::vector<Rec> records;
-    void on_file_begin(std::string_view, std::string_view parser) override { CHECK(parser == "event-clixml"); }
-    void on_record(const Record& r) override {
-        CHECK(r.parser == "event-clixml");
-        Rec c;
-        c.text = r.text;
-        c.line = r.line;
-        c.offset = r.offset;
-        c.time_ms = r.time_ms;
-        c.utc = r.time_is_utc;
-        c.level = r.level;
-        for (const Field& f : r.fields) c.fields.emplace_back(f.name, f.value);
-        records.push_back(std::move(c));
-    }
-    void on_segment_end(const Segment&) override {}
-    void on_file_end(std::string_view) override {}
-};
 
 struct Parsed {
     std::vector<Rec> records;
@@ -53,7 +21,7 @@ struct Parsed {
 };
 
 Parsed parse(const std::string& data, const std::string& path = "EX01_Application.xml") {
-    Collect sink;
+    testutil::EventCollect sink("event-clixml", "event-clixml");
     DiagSink diags;
     MemorySource src(data);
     find_parser("event-clixml")->parse(src, path, sink, diags);
@@ -279,7 +247,7 @@ TEST_CASE("event-clixml: sniffs Get-EventLog exports only") {
 
 TEST_CASE("event-clixml: the EX01_System.xml sample (UTF-16LE, refs, escapes) parses cleanly") {
     FileSource src(std::string(EXTRIAGE_TEST_SOURCE_DIR) + "/samples/event-clixml/EX01_System.xml");
-    Collect sink;
+    testutil::EventCollect sink("event-clixml", "event-clixml");
     DiagSink diags;
     find_parser("event-clixml")->parse(src, "EX01_System.xml", sink, diags);
     CHECK(diags.size() == 0);

@@ -15,73 +15,17 @@
 #include "engine/engine.hpp"
 #include "engine/rule_loader.hpp"
 #include "evtx_writer.hpp"
+#include "event_test_util.hpp"
 #include "parser.hpp"
 
 using namespace extriage;
+using Rec = testutil::EventRec;
+using Collect = testutil::EventCollect;
+using testutil::TrickleSource;
 
 namespace {
 
 constexpr const char* kNs = "http://schemas.microsoft.com/win/2004/08/events/event";
-
-struct Rec {
-    std::string parser, text, raw;
-    uint64_t line = 0, line_count = 0, offset = 0;
-    int64_t time_ms = kNoTime;
-    bool utc = false;
-    Level level = Level::info;
-    std::vector<std::pair<std::string, std::string>> fields;
-
-    std::string field(std::string_view name) const {
-        for (const auto& [k, v] : fields)
-            if (k == name) return v;
-        return "<absent>";
-    }
-    std::vector<std::string> names() const {
-        std::vector<std::string> out;
-        for (const auto& [k, v] : fields) out.push_back(k);
-        return out;
-    }
-};
-
-class Collect final : public RecordSink {
-public:
-    std::vector<Rec> records;
-    int begins = 0, ends = 0;
-    void on_file_begin(std::string_view, std::string_view) override { ++begins; }
-    void on_record(const Record& r) override {
-        Rec c;
-        c.parser = r.parser;
-        c.text = r.text;
-        c.raw = r.raw;
-        c.line = r.line;
-        c.line_count = r.line_count;
-        c.offset = r.offset;
-        c.time_ms = r.time_ms;
-        c.utc = r.time_is_utc;
-        c.level = r.level;
-        for (const Field& f : r.fields) c.fields.emplace_back(f.name, f.value);
-        records.push_back(std::move(c));
-    }
-    void on_segment_end(const Segment&) override {}
-    void on_file_end(std::string_view) override { ++ends; }
-};
-
-// Hands out the input a few bytes at a time, so every boundary case of the scanner is hit.
-class TrickleSource final : public ByteSource {
-public:
-    TrickleSource(std::string_view data, size_t step) : data_(data), step_(step) {}
-    size_t read(char* buffer, size_t n) override {
-        size_t k = std::min({n, step_, data_.size() - pos_});
-        std::copy_n(data_.data() + pos_, k, buffer);
-        pos_ += k;
-        return k;
-    }
-    std::optional<uint64_t> size() const override { return data_.size(); }
-
-private:
-    std::string_view data_;
-    size_t step_, pos_ = 0;
-};
 
 struct Parsed {
     std::vector<Rec> records;

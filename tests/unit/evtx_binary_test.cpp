@@ -14,59 +14,14 @@
 #include <vector>
 
 #include "evtx_binary.hpp"
+#include "event_test_util.hpp"
 #include "evtx_writer.hpp"
 
 namespace {
 
 using namespace extriage;
 namespace w = extriage::evtxw;
-
-struct Rec {
-    std::string parser, path, text, raw;
-    uint64_t line = 1, offset = 0;
-    int64_t time_ms = kNoTime;
-    bool utc = false;
-    Level level = Level::info;
-    std::vector<std::pair<std::string, std::string>> fields;
-
-    std::string field(std::string_view name) const {
-        for (const auto& [k, v] : fields)
-            if (k == name) return v;
-        return "<absent>";
-    }
-    std::vector<std::string> all(std::string_view name) const {
-        std::vector<std::string> out;
-        for (const auto& [k, v] : fields)
-            if (k == name) out.push_back(v);
-        return out;
-    }
-};
-
-class Collect final : public RecordSink {
-public:
-    std::vector<Rec> records;
-    int begins = 0, ends = 0, segments = 0;
-    void on_file_begin(std::string_view, std::string_view parser) override {
-        ++begins;
-        CHECK(parser == "evtx-binary");
-    }
-    void on_record(const Record& r) override {
-        Rec c;
-        c.parser = r.parser;
-        c.path = r.path;
-        c.text = r.text;
-        c.raw = r.raw;
-        c.line = r.line;
-        c.offset = r.offset;
-        c.time_ms = r.time_ms;
-        c.utc = r.time_is_utc;
-        c.level = r.level;
-        for (const Field& f : r.fields) c.fields.emplace_back(f.name, f.value);
-        records.push_back(std::move(c));
-    }
-    void on_segment_end(const Segment&) override { ++segments; }
-    void on_file_end(std::string_view) override { ++ends; }
-};
+using Rec = testutil::EventRec;
 
 struct Decoded {
     std::vector<Rec> records;
@@ -95,7 +50,7 @@ struct Decoded {
 
 Decoded decode(const std::string& bytes, unsigned threads = 1, unsigned in_flight = 4) {
     MemorySource src(bytes);
-    Collect sink;
+    testutil::EventCollect sink("evtx-binary");
     DiagSink diags;
     EvtxOptions options;
     options.threads = threads;
@@ -468,26 +423,9 @@ TEST_CASE("evtx-binary: parallel decoding emits exactly what one thread emits") 
     }
 }
 
-// A stream of unknown size (like a zip member) that hands out a few odd-sized pieces at a time.
-class StreamSource final : public ByteSource {
-public:
-    StreamSource(std::string_view data, size_t step) : data_(data), step_(step) {}
-    size_t read(char* buffer, size_t n) override {
-        const size_t k = std::min({n, step_, data_.size() - pos_});
-        std::memcpy(buffer, data_.data() + pos_, k);
-        pos_ += k;
-        return k;
-    }
-    std::optional<uint64_t> size() const override { return std::nullopt; }
-
-private:
-    std::string_view data_;
-    size_t step_, pos_ = 0;
-};
-
 Decoded decode_stream(const std::string& bytes, unsigned threads, uint64_t max_file_bytes = uint64_t{4} << 30) {
-    StreamSource src(bytes, 7777);
-    Collect sink;
+    testutil::TrickleSource src(bytes, 7777, false);
+    testutil::EventCollect sink("evtx-binary");
     DiagSink diags;
     EvtxOptions options;
     options.threads = threads;
