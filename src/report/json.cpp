@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/version.hpp"
+#include "report/json_common.hpp"
 #include "report/report.hpp"
 
 namespace extriage {
@@ -102,9 +103,19 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
         ++counts[std::string(level_name(f->severity))];
     }
     doc["findings"] = std::move(findings);
-    ordered_json d = ordered_json::array();
+    doc["diagnostics"] = diagnostics_json(diags);
+    doc["summary"] = {{"files", result.files.size()},
+                      {"runs", result.runs.size()},
+                      {"findings", {{"critical", counts["critical"]}, {"error", counts["error"]},
+                                    {"warning", counts["warning"]}, {"info", counts["info"]}}}};
+    // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
+    return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& diags) {
+    nlohmann::ordered_json d = nlohmann::ordered_json::array();
     for (const auto& x : diags) {
-        ordered_json j;
+        nlohmann::ordered_json j;
         j["severity"] = x.severity == DiagSeverity::error ? "error" : x.severity == DiagSeverity::warning ? "warning" : "note";
         j["file"] = x.path;
         if (x.line) j["line"] = x.line;
@@ -114,13 +125,7 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
         j["origin"] = x.origin;
         d.push_back(std::move(j));
     }
-    doc["diagnostics"] = std::move(d);
-    doc["summary"] = {{"files", result.files.size()},
-                      {"runs", result.runs.size()},
-                      {"findings", {{"critical", counts["critical"]}, {"error", counts["error"]},
-                                    {"warning", counts["warning"]}, {"info", counts["info"]}}}};
-    // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
-    return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    return d;
 }
 
 }  // namespace extriage

@@ -4,6 +4,7 @@
 
 #include "app/timeline.hpp"
 #include "app/version.hpp"
+#include "report/json_common.hpp"
 #include "report/report.hpp"
 
 namespace extriage {
@@ -42,19 +43,7 @@ std::string render_timeline_json(const Timeline& tl, const std::vector<Diagnosti
     doc["entries"] = std::move(entries);
     doc["dropped"] = tl.dropped;
     doc["max_entries"] = tl.max_entries;
-    ordered_json d = ordered_json::array();
-    for (const auto& x : diags) {
-        ordered_json j;
-        j["severity"] = x.severity == DiagSeverity::error ? "error" : x.severity == DiagSeverity::warning ? "warning" : "note";
-        j["file"] = x.path;
-        if (x.line) j["line"] = x.line;
-        if (x.column) j["column"] = x.column;
-        if (x.has_offset) j["offset"] = x.offset;
-        j["message"] = x.message;
-        j["origin"] = x.origin;
-        d.push_back(std::move(j));
-    }
-    doc["diagnostics"] = std::move(d);
+    doc["diagnostics"] = diagnostics_json(diags);
     doc["summary"] = {{"files", tl.analysis.files.size()},
                       {"runs", tl.analysis.runs.size()},
                       {"findings", findings},
