@@ -5,31 +5,42 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "app/bundle.hpp"
+#include "engine/prematch_pipeline.hpp"
 
 namespace extriage {
 
+unsigned analysis_threads(unsigned requested) {
+    return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
+}
+
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
-                              const CorrelateOptions& correlate) {
+                              const CorrelateOptions& correlate, unsigned threads) {
     AnalysisResult result;
     Engine engine(rules, diags);
+    // With a core to spare, the set matching runs on a second thread (same findings either way).
+    std::optional<PrematchPipeline> pipeline;
+    if (threads > 1) pipeline.emplace(rules, engine);
+    RecordSink& into_engine = pipeline ? static_cast<RecordSink&>(*pipeline) : engine;
     for (const auto& input : inputs) {
         size_t diags_before = diags.size();
         uint64_t records_before = engine.records_seen();
-        ServerProbe probe(engine);   // notes the server the records name, for inputs whose path does not
+        ServerProbe probe(into_engine);   // notes the server the records name, for inputs whose path does not
         try {
             auto source = input.open();
             input.parser->parse(*source, input.display_path, probe, diags);
         } catch (const InputError& e) {
             diags.error_at_line(input.display_path, 0, e.what(), std::string(input.parser->name()));
             // The parser may have stopped mid-file: close the file so its findings still count.
-            engine.on_file_end(input.display_path);
+            into_engine.on_file_end(input.display_path);
         } catch (const std::bad_alloc&) {
             diags.error_at_line(input.display_path, 0, "out of memory while parsing this file", std::string(input.parser->name()));
-            engine.on_file_end(input.display_path);
+            into_engine.on_file_end(input.display_path);
         }
         result.files.push_back({input.display_path, std::string(input.parser->name()),
                                 engine.records_seen() - records_before, diags.size() - diags_before,
@@ -52,7 +63,7 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
                              const AnalyzeOptions& options) {
     DiscoverStats stats;
     auto inputs = discover_inputs(paths, options.discover, diags, stats);
-    AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate);
+    AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, analysis_threads(options.threads));
     result.discover = stats;
     if (options.version_advice) {
         // The table is data shipped with the rules; load it once per process (batch workers share it).

@@ -32,13 +32,18 @@ struct AnalyzeOptions {
     CorrelateOptions correlate;   // attaching event findings to setup runs
     bool version_advice = true;   // add computed version-* findings (src/app/builds.hpp)
     std::string today;            // "YYYY-MM-DD" for support-lifecycle advice; "" = the system date
+    unsigned threads = 0;         // >1: rule matching on a second thread (PrematchPipeline); 0 = by core count
 };
 
 AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,
                              const AnalyzeOptions& options = {});
 
 // Parses already-discovered inputs (used by analyze_paths and by batch triage).
+// `threads` as in AnalyzeOptions.
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
-                              const CorrelateOptions& correlate = {});
+                              const CorrelateOptions& correlate = {}, unsigned threads = 1);
+
+// AnalyzeOptions::threads with 0 resolved to the machine's core count.
+unsigned analysis_threads(unsigned requested);
 
 }  // namespace extriage

@@ -173,6 +173,7 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
 
     Progress progress(options.progress, bundles.size());
     std::atomic<size_t> next{0};
+    AnalyzeOptions analyze = options.analyze;
     auto worker = [&] {
         for (;;) {
             size_t i = next.fetch_add(1);
@@ -181,7 +182,7 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
             b.path = bundles[i];
             DiagSink diags;
             try {
-                b.analysis = analyze_paths({bundles[i]}, rules, diags, options.analyze);
+                b.analysis = analyze_paths({bundles[i]}, rules, diags, analyze);
             } catch (const std::bad_alloc&) {
                 diags.error_at_line(b.path, 0, "out of memory while analysing this bundle", kOrigin);
             } catch (const std::exception& e) {
@@ -196,6 +197,8 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
 
     unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     size_t threads_wanted = std::min<size_t>(jobs, bundles.size());
+    // Bundles in parallel already keep the cores busy: no second thread inside each analysis.
+    if (threads_wanted > 1) analyze.threads = 1;
     std::vector<std::thread> threads;
     for (size_t t = 1; t < threads_wanted; ++t) {
         try {

@@ -83,6 +83,10 @@ int main(int argc, char** argv) {
     analyze->add_option("--color", color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}));
     analyze->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
     analyze->add_flag("--all-runs", all_runs, "Also report findings from earlier setup runs in the same log");
+    unsigned threads = 0;
+    const char* threads_help = "Threads for one analysis: 2 or more match rules on a second thread while the logs are read "
+                               "(default: the core count; 1: one thread)";
+    analyze->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 1024));
 
     // Caps on zip bundles (app/archive.hpp), shared by analyze and batch.
     std::string max_entry_size = "2GiB", max_total_size = "8GiB";
@@ -136,6 +140,7 @@ int main(int argc, char** argv) {
     timeline->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
     timeline->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
     timeline->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
+    timeline->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 1024));
     timeline->add_option("--max-entries", max_entries, "Keep at most this many log records in the timeline")
         ->check(CLI::Range(size_t{1}, size_t{100000000}))->capture_default_str();
     add_archive_options(timeline);
@@ -195,6 +200,7 @@ int main(int argc, char** argv) {
         AnalyzeOptions aopts;
         aopts.discover.force_parser = parser_name;
         aopts.today = today;
+        aopts.threads = threads;
         aopts.discover.archive.max_entry_size = *parse_byte_size(max_entry_size);
         aopts.discover.archive.max_total_size = *parse_byte_size(max_total_size);
         aopts.discover.archive.max_depth = max_depth;

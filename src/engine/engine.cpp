@@ -405,44 +405,50 @@ struct Engine::Impl {
     }
 
     // Scratch buffers reused across records: the per-record path allocates nothing.
-    std::vector<int> set_hits_;
+    std::vector<GroupMatch> prematch_groups_;
+    std::vector<int> prematch_hits_;
+    RuleSet::PrematchScratch prematch_scratch_;
+    std::string apply_parser_;
+    const std::vector<RuleSet::FieldGroup>* apply_groups_ = nullptr;
     std::vector<re2::StringPiece> sub_;
-    std::string lowered_;
     Hit scratch_hit_;
     std::vector<signed char> where_cache_;
     std::vector<int> where_touched_;
     std::vector<std::pair<int, int>> each_hits_;   // (rule, leaf) matched by this record
     std::vector<int> each_leaves_;
 
+    // The sequential path: the set matches of this record, then their effects.
     void match_record(const Record& rec) {
-        const auto* groups = rules.groups_for(rec.parser);
-        if (!groups) return;
+        prematch_groups_.clear();
+        prematch_hits_.clear();
+        rules.prematch(rec, prematch_groups_, prematch_hits_, prematch_scratch_);
+        apply_matches(rec, prematch_groups_, prematch_hits_);
+    }
+
+    void apply_matches(const Record& rec, std::span<const GroupMatch> matches, std::span<const int> hits) {
+        if (matches.empty()) return;
+        if (!apply_groups_ || apply_parser_ != rec.parser) {
+            apply_groups_ = rules.groups_for(rec.parser);
+            apply_parser_.assign(rec.parser);
+        }
+        const auto* groups = apply_groups_;
+        if (!groups || groups->size() != matches.size()) return;
         if (where_cache_.size() != rules.rules().size()) where_cache_.assign(rules.rules().size(), -1);
         each_hits_.clear();
-        for (const auto& group : *groups) {
-            if (!rec.has_field(group.field)) continue;
-            std::string_view value = rec.field(group.field);
-            if (!group.needles.empty() && !may_contain(value, group.needles, lowered_)) continue;   // no leaf can match
-            set_hits_.clear();
-            bool verified = group.set != nullptr;   // set_hits_ holds only leaves that match
-            if (group.set) {
-                RE2::Set::ErrorInfo info{};
-                if (!group.set->Match(value, &set_hits_, &info) && info.kind != RE2::Set::kNoError) {
-                    if (!oom_reported) {
-                        oom_reported = true;
-                        diags.warning_at_line(path, rec.line,
-                                              "the pattern set ran out of memory on this record; matching patterns one by one",
-                                              "engine");
-                    }
-                    set_hits_.clear();
-                    for (size_t i = 0; i < group.leaves.size(); ++i) set_hits_.push_back(static_cast<int>(i));
-                    verified = false;
-                }
-            } else {
-                for (size_t i = 0; i < group.leaves.size(); ++i) set_hits_.push_back(static_cast<int>(i));
+        for (size_t g = 0; g < matches.size(); ++g) {
+            const GroupMatch& m = matches[g];
+            if (m.kind == GroupMatch::Kind::skipped) continue;
+            const auto& group = (*groups)[g];
+            if (m.set_failed && !oom_reported) {
+                oom_reported = true;
+                diags.warning_at_line(path, rec.line,
+                                      "the pattern set ran out of memory on this record; matching patterns one by one", "engine");
             }
-            std::sort(set_hits_.begin(), set_hits_.end());
-            for (int index : set_hits_) {
+            const bool verified = m.kind == GroupMatch::Kind::matched;   // the set vouches for every hit
+            const size_t count = verified ? m.count : group.leaves.size();
+            std::string_view value = rec.field(group.field);
+            for (size_t k = 0; k < count; ++k) {
+                const int index = verified ? hits[m.first + k] : static_cast<int>(k);
                 const auto& ref = group.leaves[static_cast<size_t>(index)];
                 if (!rule_active(ref.rule)) continue;
                 const Rule& rule = *rules.rules()[static_cast<size_t>(ref.rule)];
@@ -698,6 +704,34 @@ const std::vector<RuleSet::FieldGroup>* RuleSet::groups_for(std::string_view par
     return it == by_parser_.end() ? nullptr : &it->second;
 }
 
+void RuleSet::prematch(const Record& rec, std::vector<GroupMatch>& out, std::vector<int>& hits,
+                       PrematchScratch& scratch) const {
+    if (!scratch.groups || scratch.parser != rec.parser) {
+        scratch.groups = groups_for(rec.parser);
+        scratch.parser.assign(rec.parser);
+    }
+    if (!scratch.groups) return;
+    for (const FieldGroup& group : *scratch.groups) {
+        GroupMatch& m = out.emplace_back();
+        if (!rec.has_field(group.field)) continue;
+        std::string_view value = rec.field(group.field);
+        if (!group.needles.empty() && !may_contain(value, group.needles, scratch.lowered)) continue;   // no leaf can match
+        m.kind = GroupMatch::Kind::unverified;
+        if (!group.set) continue;
+        RE2::Set::ErrorInfo info{};
+        if (!group.set->Match(value, &scratch.set_hits, &info)) {
+            m.set_failed = info.kind != RE2::Set::kNoError;
+            if (!m.set_failed) m.kind = GroupMatch::Kind::skipped;
+            continue;
+        }
+        std::sort(scratch.set_hits.begin(), scratch.set_hits.end());
+        m.kind = GroupMatch::Kind::matched;
+        m.first = hits.size();
+        m.count = static_cast<uint32_t>(scratch.set_hits.size());
+        hits.insert(hits.end(), scratch.set_hits.begin(), scratch.set_hits.end());
+    }
+}
+
 Engine::Engine(const RuleSet& rules, DiagSink& diags, EngineOptions options)
     : impl_(std::make_unique<Impl>(rules, diags, options)) {}
 
@@ -717,13 +751,22 @@ void Engine::on_file_begin(std::string_view path, std::string_view parser) {
     impl_->last_run_facts.clear();
 }
 
-void Engine::on_record(const Record& record) {
+void Engine::count_record(const Record& record) {
     ++records_;
     ++impl_->seq;
     impl_->current_segment = record.segment;
     impl_->max_segment = std::max(impl_->max_segment, record.segment);
     if (record.level >= Level::error) impl_->error_seen = true;
+}
+
+void Engine::on_record(const Record& record) {
+    count_record(record);
     impl_->match_record(record);
+}
+
+void Engine::on_prematched_record(const Record& record, std::span<const GroupMatch> groups, std::span<const int> hits) {
+    count_record(record);
+    impl_->apply_matches(record, groups, hits);
 }
 
 void Engine::on_segment_end(const Segment& segment) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,20 @@
 #include "record.hpp"
 
 namespace extriage {
+
+// What the RE2::Set of one field group found in one record (RuleSet::prematch). It depends only
+// on the record's text, so it can be worked out ahead of the engine, on another thread.
+struct GroupMatch {
+    enum class Kind : uint8_t {
+        skipped,      // the record lacks the field, or holds none of the group's needles
+        matched,      // hits[first, first + count) are the Set indexes that match (sorted)
+        unverified,   // no usable set (not built, or out of memory): every leaf is a candidate
+    };
+    Kind kind = Kind::skipped;
+    bool set_failed = false;   // the set ran out of memory on this value (worth a warning)
+    uint32_t count = 0;
+    size_t first = 0;
+};
 
 class RuleSet {
 public:
@@ -43,6 +58,18 @@ public:
     };
     const std::vector<FieldGroup>* groups_for(std::string_view parser) const;
 
+    // Caller-owned scratch for prematch, so that one RuleSet serves several threads.
+    struct PrematchScratch {
+        std::string parser;                               // the parser `groups` belongs to
+        const std::vector<FieldGroup>* groups = nullptr;
+        std::string lowered;
+        std::vector<int> set_hits;
+    };
+    // Appends one GroupMatch per field group of the record's parser (in groups_for order) and
+    // their Set indexes to `hits`. Const and thread-safe.
+    void prematch(const Record& rec, std::vector<GroupMatch>& groups, std::vector<int>& hits,
+                  PrematchScratch& scratch) const;
+
 private:
     std::vector<std::unique_ptr<Rule>> rules_;
     std::map<std::string, std::vector<FieldGroup>, std::less<>> by_parser_;
@@ -61,12 +88,17 @@ public:
     void on_record(const Record& record) override;
     void on_segment_end(const Segment& segment) override;
     void on_file_end(std::string_view path) override;
+    // on_record() for a record whose set matches were worked out ahead (RuleSet::prematch):
+    // `groups` are its GroupMatches, whose ranges index `hits`.
+    void on_prematched_record(const Record& record, std::span<const GroupMatch> groups, std::span<const int> hits);
 
     std::vector<Finding>& findings() { return findings_; }
     std::vector<Segment>& segments() { return segments_; }
     uint64_t records_seen() const { return records_; }
 
 private:
+    void count_record(const Record& record);
+
     struct ScopeState;
     struct Impl;
     std::unique_ptr<Impl> impl_;
