@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "civil_time.hpp"
+
 namespace extriage::eventlog {
 
 namespace {
@@ -20,31 +22,6 @@ constexpr size_t kRawSummaryMax = 600;
 bool is_space_unit(unsigned c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 }  // namespace
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-UtcParts utc_parts(int64_t unix_seconds) {
-    const int64_t days = floor_div(unix_seconds, 86400);
-    const auto sod = static_cast<unsigned>(unix_seconds - days * 86400);
-    const int64_t z = days + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<int64_t>(yoe) + era * 400 + (month <= 2), month, day, sod / 3600, sod / 60 % 60, sod % 60};
-}
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 std::optional<int64_t> parse_iso_datetime(std::string_view s, size_t& end) {
     auto num = [&](size_t pos, size_t len, unsigned& out) {
@@ -72,7 +49,7 @@ std::optional<int64_t> parse_iso_datetime(std::string_view s, size_t& end) {
         }
     }
     end = i;
-    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * int64_t{1000} + ms;
+    return civil_ms(y, mo, d, h, mi, se, ms);
 }
 
 Level level_from_number(std::string_view s) {
@@ -118,14 +95,6 @@ std::optional<ParsedTime> parse_time(std::string_view s) {
         return t;
     }
     return std::nullopt;
-}
-
-std::string format_time_utc(int64_t ms) {
-    const int64_t secs = floor_div(ms, 1000);
-    const auto frac = static_cast<unsigned>(ms - secs * 1000);
-    const UtcParts t = utc_parts(secs);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.year, t.month, t.day, t.hour, t.minute, t.second,
-                       frac);
 }
 
 std::string positional_data_name(std::string_view provider, size_t position) {
@@ -174,7 +143,7 @@ const Record& EventRecordBuilder::finish(std::string_view parser, std::string_vi
         }
         text_ += d.value;
     }
-    time_text_ = time_ms_ == kNoTime ? std::string() : format_time_utc(time_ms_);
+    time_text_ = format_time(time_ms_, /*utc=*/true, /*iso=*/true);   // "" for kNoTime
 
     fields_.clear();
     auto field = [&](std::string_view name, std::string_view value) { fields_.push_back({name, value}); };

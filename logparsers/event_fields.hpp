@@ -1,6 +1,6 @@
 // Shared by the event parsers (event-xml, event-clixml and the evtx-binary decoder): the
 // normalized field layout of one Windows event (the same names and order in all three, so one
-// rule reads every source), the calendar, time and level conversions, and a streaming scanner
+// rule reads every source), the time and level conversions, and a streaming scanner
 // that cuts one XML element at a time out of a file of any size and encoding. Parsing the
 // element is left to the parsers; load_element() only runs pugixml and locates its errors.
 #pragma once
@@ -22,16 +22,6 @@ class xml_document;
 
 namespace extriage::eventlog {
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (after H. Hinnant).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
-struct UtcParts {
-    int64_t year;
-    unsigned month, day, hour, minute, second;
-};
-UtcParts utc_parts(int64_t unix_seconds);
-// Rounds towards negative infinity (b > 0), so times before 1970 split into parts correctly.
-int64_t floor_div(int64_t a, int64_t b);
-
 // "YYYY-MM-DD(T| )hh:mm:ss[.fraction]" at the start of `s` as ms since 1970 (no zone applied);
 // `end` gets the index after the fraction. nullopt if malformed.
 std::optional<int64_t> parse_iso_datetime(std::string_view s, size_t& end);
@@ -45,8 +35,6 @@ struct ParsedTime {
 };
 // "2024-05-11T14:12:40.1181234Z", "...-05:00" or no zone; nullopt if malformed.
 std::optional<ParsedTime> parse_time(std::string_view s);
-// "2024-05-11T14:12:40.118Z" (the `time` field of every event record).
-std::string format_time_utc(int64_t ms);
 
 // Get-EventLog loses the names of EventData elements. For providers whose manifest names them
 // (Service Control Manager: param1, param2, ...) returns the name EVTX uses for the 1-based

@@ -1,15 +1,12 @@
-// UTF-16 decoding, XML escaping and time conversions (the calendar is shared with the other
-// event parsers, in event_fields.cpp).
+// UTF-16 decoding, XML escaping and time conversions (the calendar is the core one, in
+// civil_time.hpp).
 #include "evtx_text.hpp"
 
+#include "civil_time.hpp"
 #include "decode.hpp"
 #include "event_fields.hpp"
 
 namespace extriage::evtx {
-
-using eventlog::floor_div;
-using eventlog::UtcParts;
-using eventlog::utc_parts;
 
 namespace {
 
@@ -116,7 +113,7 @@ void append_civil_iso(std::string& out, int64_t year, unsigned month, unsigned d
 void append_filetime_iso(std::string& out, uint64_t filetime) {
     const uint64_t secs_1601 = filetime / 10000000;
     const auto ticks = static_cast<unsigned>(filetime % 10000000);
-    const UtcParts t = utc_parts(static_cast<int64_t>(secs_1601) - kFiletimeUnixEpoch / 10000000);
+    const CivilTime t = civil_from_seconds(static_cast<int64_t>(secs_1601) - kFiletimeUnixEpoch / 10000000);
     append_civil_iso(out, t.year, t.month, t.day, t.hour, t.minute, t.second);
     out.push_back('.');
     put_digits(out, ticks, 7);
@@ -124,12 +121,10 @@ void append_filetime_iso(std::string& out, uint64_t filetime) {
 }
 
 void append_unix_ms_iso(std::string& out, int64_t unix_ms) {
-    const int64_t secs = floor_div(unix_ms, 1000);
-    const auto ms = static_cast<unsigned>(unix_ms - secs * 1000);
-    const UtcParts t = utc_parts(secs);
+    const CivilTime t = civil_from_ms(unix_ms);
     append_civil_iso(out, t.year, t.month, t.day, t.hour, t.minute, t.second);
     out.push_back('.');
-    put_digits(out, ms, 3);
+    put_digits(out, t.millisecond, 3);
     out.push_back('Z');
 }
 

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "civil_time.hpp"
 #include "decode.hpp"
 #include "parser.hpp"
 
@@ -83,15 +84,6 @@ std::string_view cut_utf8(std::string_view s, size_t max) {
     size_t n = max;
     while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
     return s.substr(0, n);
-}
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 inline unsigned num2(std::string_view s, size_t at) {

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "civil_time.hpp"
 #include "decode.hpp"
 #include "diagnostics.hpp"
 #include "record.hpp"
@@ -76,15 +77,6 @@ inline bool leading_number(std::string_view s, unsigned& value, size_t& len) {
     len = 0;
     while (len < s.size() && len < 9 && is_digit(s[len])) value = value * 10 + static_cast<unsigned>(s[len++] - '0');
     return len > 0;
-}
-
-inline int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 struct CivilDate {

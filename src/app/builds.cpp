@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "civil_time.hpp"
 #include "engine/rule_loader.hpp"
 
 namespace extriage {
@@ -32,21 +33,8 @@ bool parse_int(std::string_view s, int& out) {
     return ec == std::errc() && p == s.data() + s.size();
 }
 
-int days_in_month(int y, int m) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return kDays[m - 1];
-}
-
 int64_t day_number(const Date& d) {
-    int64_t y = d.year;
-    const int m = d.month;
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d.day - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
 }
 
 std::vector<std::string_view> split_tabs(std::string_view line) {
@@ -79,7 +67,8 @@ std::optional<Date> parse_iso_date(std::string_view s, bool allow_month) {
     } else {
         return std::nullopt;
     }
-    if (d.year < 1900 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month))
+    if (d.year < 1900 || d.month < 1 || d.month > 12 || d.day < 1 ||
+        static_cast<unsigned>(d.day) > days_in_month(d.year, static_cast<unsigned>(d.month)))
         return std::nullopt;
     return d;
 }

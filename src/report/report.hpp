@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/analyze.hpp"
+#include "civil_time.hpp"   // format_time()
 #include "diagnostics.hpp"
 
 namespace extriage {
@@ -22,8 +23,5 @@ std::vector<const Finding*> visible_findings(const AnalysisResult& result, const
 
 std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
 std::string render_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
-
-// "2021-03-06 18:37:29" (local) or "2021-03-06 23:37:29Z" (UTC); "" when no time.
-std::string format_time(int64_t ms, bool utc, bool iso = false);
 
 }  // namespace extriage

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "byte_source.hpp"
+#include "civil_time.hpp"   // civil_ms() for expected times
 #include "parser.hpp"
 
 namespace extriage::testutil {
@@ -129,18 +130,6 @@ inline std::string utf16le_with_bom(std::string_view ascii) {
         out.push_back('\0');
     }
     return out;
-}
-
-// Milliseconds since the epoch of a local calendar time read as UTC.
-inline int64_t civil_ms(int y, int mo, int d, int h, int mi, int s, int ms = 0) {
-    int64_t yy = y;
-    yy -= mo <= 2;
-    const int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-    const int64_t yoe = yy - era * 400;
-    const int64_t doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const int64_t days = era * 146097 + doe - 719468;
-    return ((days * 24 + h) * 60 + mi) * 60000 + int64_t{s} * 1000 + ms;
 }
 
 }  // namespace extriage::testutil
