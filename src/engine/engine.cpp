@@ -148,36 +148,6 @@ std::vector<std::string> required_needles(const std::vector<std::pair<std::strin
     return needles;
 }
 
-// False only when value holds none of the needles (compared case-insensitively). Values with
-// non-ASCII bytes always pass: Unicode case folding can turn them into ASCII letters.
-bool may_contain(std::string_view value, const std::vector<std::string>& needles, std::string& lowered) {
-    lowered.resize(value.size());
-    unsigned char high = 0;
-    const auto* in = reinterpret_cast<const unsigned char*>(value.data());
-    auto* out = reinterpret_cast<unsigned char*>(lowered.data());
-    for (size_t i = 0; i < value.size(); ++i) {   // branch-free so that it vectorizes
-        const unsigned char c = in[i];
-        high |= c;
-        out[i] = static_cast<unsigned char>(c | (static_cast<unsigned char>(c - 'A') < 26 ? 0x20 : 0));
-    }
-    if (high & 0x80) return true;
-    const std::string_view text(lowered);
-    for (const auto& n : needles) {
-        // memchr for the needle's last byte, then compare the whole needle in place (measured
-        // faster than find(), which memchrs for the first byte: '[' and ']' start most needles and
-        // are in every line's prefix).
-        const size_t k = n.size() - 1;
-        for (size_t at = k; at + (n.size() - k) <= text.size();) {
-            const void* hit = std::memchr(text.data() + at, n[k], text.size() - at - (n.size() - k - 1));
-            if (!hit) break;
-            at = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
-            if (std::memcmp(text.data() + at - k, n.data(), n.size()) == 0) return true;
-            ++at;
-        }
-    }
-    return false;
-}
-
 }  // namespace
 
 struct Engine::ScopeState {
@@ -687,7 +657,7 @@ RuleSet::RuleSet(std::vector<std::unique_ptr<Rule>> rules) : rules_(std::move(ru
         }
         ok = ok && set->Compile();
         if (ok) group.set = std::move(set);
-        if (ok && patterns.size() <= kMaxNeedles) group.needles = required_needles(patterns);
+        if (ok && patterns.size() <= kMaxNeedles) group.needles = NeedleSet(required_needles(patterns));
         group.leaves = std::move(refs);
         by_parser_[key.first].push_back(std::move(group));
     }
@@ -715,7 +685,7 @@ void RuleSet::prematch(const Record& rec, std::vector<GroupMatch>& out, std::vec
         GroupMatch& m = out.emplace_back();
         if (!rec.has_field(group.field)) continue;
         std::string_view value = rec.field(group.field);
-        if (!group.needles.empty() && !may_contain(value, group.needles, scratch.lowered)) continue;   // no leaf can match
+        if (!group.needles.empty() && !group.needles.may_occur_in(value)) continue;   // no leaf can match
         m.kind = GroupMatch::Kind::unverified;
         if (!group.set) continue;
         RE2::Set::ErrorInfo info{};

@@ -15,6 +15,7 @@
 
 #include "diagnostics.hpp"
 #include "engine/finding.hpp"
+#include "engine/needle_set.hpp"
 #include "engine/rule.hpp"
 #include "record.hpp"
 
@@ -54,7 +55,7 @@ public:
         std::vector<LeafRef> leaves;       // Set index -> leaf
         // For small groups: lowercase ASCII literals, one of which every match must contain
         // (engine.cpp, required_needles). Empty: every value goes to the set.
-        std::vector<std::string> needles;
+        NeedleSet needles;
     };
     const std::vector<FieldGroup>* groups_for(std::string_view parser) const;
 
@@ -62,7 +63,6 @@ public:
     struct PrematchScratch {
         std::string parser;                               // the parser `groups` belongs to
         const std::vector<FieldGroup>* groups = nullptr;
-        std::string lowered;
         std::vector<int> set_hits;
     };
     // Appends one GroupMatch per field group of the record's parser (in groups_for order) and
