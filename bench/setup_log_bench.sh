@@ -3,7 +3,9 @@
 # "Benchmarks"). For each size it generates the log from samples/exchange-setup (a few long setup
 # runs, then a failing one), runs `extriage analyze --format json` and `rg -i -f patterns.txt`
 # with the regexes of every rule that reads exchange-setup records, and reports the hyperfine
-# median of RUNS runs, the ratio, and the peak RSS of each (GNU time).
+# median of RUNS runs (extriage with its default threads and with --threads 1), the ratios, and
+# the peak RSS of each (GNU time). rg searches one file on one thread; extriage by default uses
+# every core (rules matched on the others while one thread parses).
 #
 #   bench/setup_log_bench.sh [SIZE_MB...]        default: 256 1024
 #   RUNS=3 BENCH_DIR=build-rel/bench EXTRIAGE_BUILD=build-rel
@@ -57,22 +59,23 @@ for mb in "${sizes[@]}"; do
 
     hyperfine --warmup 1 --runs "$runs" --output=pipe --export-json "$bench/hyperfine-$mb.json" \
         -n extriage "$exe analyze --format json --fail-on never $log" \
+        -n extriage-1 "$exe analyze --threads 1 --format json --fail-on never $log" \
         -n rg "rg -i -f $bench/patterns.txt $log" >"$bench/hyperfine-$mb.txt"
-    read -r t_ex t_rg < <(python3 - "$bench/hyperfine-$mb.json" <<'PY' 2>/dev/null || awk '/"median"/ {gsub(/[",]/, ""); printf "%s ", $2} END {print ""}' "$bench/hyperfine-$mb.json"
+    read -r t_ex t_ex1 t_rg < <(python3 - "$bench/hyperfine-$mb.json" <<'PY' 2>/dev/null || awk '/"median"/ {gsub(/[",]/, ""); printf "%s ", $2} END {print ""}' "$bench/hyperfine-$mb.json"
 import json, sys
 r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
-print(r["extriage"], r["rg"])
+print(r["extriage"], r["extriage-1"], r["rg"])
 PY
 )
     rss() { /usr/bin/time -f '%M' -o "$bench/rss" "$@" >/dev/null 2>&1 || true; tail -n 1 "$bench/rss"; }
     rss_ex=$(rss "$exe" analyze --format json --fail-on never "$log")
     rss_rg=$(rss rg -i -f "$bench/patterns.txt" "$log")
-    line=$(awk -v mb="$mb" -v size="$size" -v te="$t_ex" -v tr="$t_rg" -v re="$rss_ex" -v rr="$rss_rg" 'BEGIN {
-        printf "| %d MiB | %.2f s (%.0f MB/s) | %.2f s (%.0f MB/s) | %.2f | %.0f MiB | %.0f MiB |", mb, te, size / te / 1e6, tr, size / tr / 1e6, te / tr, re / 1024, rr / 1024 }')
+    line=$(awk -v mb="$mb" -v size="$size" -v te="$t_ex" -v te1="$t_ex1" -v tr="$t_rg" -v re="$rss_ex" -v rr="$rss_rg" 'BEGIN {
+        printf "| %d MiB | %.2f s (%.0f MB/s) | %.2f s | %.2f s (%.0f MB/s) | %.2f | %.2f | %.0f MiB | %.0f MiB |", mb, te, size / te / 1e6, te1, tr, size / tr / 1e6, te / tr, te1 / tr, re / 1024, rr / 1024 }')
     results+=("$line")
     echo "$line"
 done
 echo
-echo "| input | extriage analyze --format json | rg -i -f patterns.txt | ratio | extriage peak RSS | rg peak RSS |"
-echo "|---|---|---|---|---|---|"
+echo "| input | extriage analyze --format json | with --threads 1 | rg -i -f patterns.txt | ratio | ratio, 1 thread | extriage peak RSS | rg peak RSS |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"

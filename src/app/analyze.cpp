@@ -23,9 +23,9 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
                               const CorrelateOptions& correlate, unsigned threads) {
     AnalysisResult result;
     Engine engine(rules, diags);
-    // With a core to spare, the set matching runs on a second thread (same findings either way).
+    // With cores to spare, the set matching runs on more threads (same findings either way).
     std::optional<PrematchPipeline> pipeline;
-    if (threads > 1) pipeline.emplace(rules, engine);
+    if (threads > 1) pipeline.emplace(rules, engine, threads - 1);
     RecordSink& into_engine = pipeline ? static_cast<RecordSink&>(*pipeline) : engine;
     for (const auto& input : inputs) {
         size_t diags_before = diags.size();

@@ -84,8 +84,8 @@ int main(int argc, char** argv) {
     analyze->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
     analyze->add_flag("--all-runs", all_runs, "Also report findings from earlier setup runs in the same log");
     unsigned threads = 0;
-    const char* threads_help = "Threads for one analysis: 2 or more match rules on a second thread while the logs are read "
-                               "(default: the core count; 1: one thread)";
+    const char* threads_help = "Threads for one analysis: with 2 or more, rules are matched on the others while one reads "
+                               "the logs (default: the core count; 1: one thread)";
     analyze->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 1024));
 
     // Caps on zip bundles (app/archive.hpp), shared by analyze and batch.

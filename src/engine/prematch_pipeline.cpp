@@ -2,12 +2,20 @@
 #include "engine/prematch_pipeline.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 namespace extriage {
 
-PrematchPipeline::PrematchPipeline(const RuleSet& rules, Engine& engine, PrematchLimits limits)
+PrematchPipeline::PrematchPipeline(const RuleSet& rules, Engine& engine, unsigned workers, PrematchLimits limits)
     : rules_(rules), engine_(engine), limits_(limits), filling_(std::make_unique<Slot>()) {
-    worker_ = std::thread([this] { work(); });
+    for (unsigned i = 0; i < workers; ++i) {
+        Matcher& matcher = *worker_matchers_.emplace_back(std::make_unique<Matcher>());
+        try {
+            workers_.emplace_back([this, &matcher] { work(matcher); });
+        } catch (const std::system_error&) {
+            break;   // fewer threads than asked for: the caller's thread matches what they leave
+        }
+    }
 }
 
 PrematchPipeline::~PrematchPipeline() {
@@ -16,7 +24,7 @@ PrematchPipeline::~PrematchPipeline() {
         stopping_ = true;
     }
     work_ready_.notify_all();
-    worker_.join();
+    for (std::thread& t : workers_) t.join();
 }
 
 void PrematchPipeline::on_file_begin(std::string_view path, std::string_view parser) {
@@ -102,7 +110,7 @@ void PrematchPipeline::drain() {
     while (!submitted_.empty()) replay_oldest();
 }
 
-void PrematchPipeline::work() {
+void PrematchPipeline::work(Matcher& matcher) {
     std::unique_lock lock(mutex_);
     for (;;) {
         // Claim the next chunk of the oldest batch that has one. Claims are made under the lock:
@@ -120,7 +128,7 @@ void PrematchPipeline::work() {
         }
         const size_t c = slot->next_chunk++;
         lock.unlock();
-        match_chunk(*slot, c, worker_matcher_);
+        match_chunk(*slot, c, matcher);
         lock.lock();
         if (++slot->chunks_done == slot->chunks.size()) work_done_.notify_all();
     }

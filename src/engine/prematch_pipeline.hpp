@@ -1,12 +1,12 @@
 // A RecordSink in front of an Engine that moves the RE2::Set matching (RuleSet::prematch, the
-// largest cost on a big log) to a second thread. Records are copied into batches; a worker
+// largest cost on a big log) to worker threads. Records are copied into batches; a worker
 // works out each batch's set matches while the caller's thread parses the next batch; then the
 // batch is replayed into the engine in the original order. The engine sees exactly the events,
 // in exactly the order, it would have seen directly, so findings are identical.
 //
-// Matching costs more than parsing, so the caller's thread does not just wait for the worker:
-// a batch is matched in chunks that either thread may claim, and the caller claims what is
-// left of the batch it needs next.
+// Matching costs more than parsing, so the caller's thread does not just wait for the workers:
+// a batch is matched in chunks that any thread may claim, and the caller claims what is left of
+// the batch it needs next.
 //
 // Memory is bounded: at most PrematchLimits::batches_in_flight batches of about PrematchLimits::batch_bytes each,
 // plus the one being filled (a single record bigger than that makes a batch of its own).
@@ -36,7 +36,7 @@ struct PrematchLimits {
 
 class PrematchPipeline final : public RecordSink {
 public:
-    PrematchPipeline(const RuleSet& rules, Engine& engine, PrematchLimits limits = {});
+    PrematchPipeline(const RuleSet& rules, Engine& engine, unsigned workers = 1, PrematchLimits limits = {});
     ~PrematchPipeline() override;
     PrematchPipeline(const PrematchPipeline&) = delete;
     PrematchPipeline& operator=(const PrematchPipeline&) = delete;
@@ -72,7 +72,7 @@ private:
     void submit();                 // hands the filling batch to the worker
     void replay_oldest();          // finishes the oldest submitted batch and feeds it to the engine
     void drain();                  // submits and replays everything
-    void work();                   // the worker thread's loop
+    void work(Matcher& matcher);   // a worker thread's loop
     void match_chunk(Slot& slot, size_t chunk, Matcher& matcher);   // the chunk must be claimed
     size_t chunk_records() const { return std::max<size_t>(1, limits_.chunk_records); }
 
@@ -88,8 +88,8 @@ private:
     bool stopping_ = false;
     std::vector<Field> replay_fields_;
     Matcher caller_matcher_;
-    Matcher worker_matcher_;
-    std::thread worker_;
+    std::vector<std::unique_ptr<Matcher>> worker_matchers_;
+    std::vector<std::thread> workers_;
 };
 
 }  // namespace extriage

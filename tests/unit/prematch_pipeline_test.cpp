@@ -85,12 +85,12 @@ const RuleSet& shipped_rules() {
 }
 
 // The JSON report of one input, analysed by the engine alone or through a pipeline.
-std::string analyse(const InputFile& input, const PrematchLimits* limits) {
+std::string analyse(const InputFile& input, const PrematchLimits* limits, unsigned workers = 1) {
     DiagSink diags;
     Engine engine(shipped_rules(), diags);
     {
         std::optional<PrematchPipeline> pipeline;
-        if (limits) pipeline.emplace(shipped_rules(), engine, *limits);
+        if (limits) pipeline.emplace(shipped_rules(), engine, workers, *limits);
         RecordSink& sink = pipeline ? static_cast<RecordSink&>(*pipeline) : engine;
         auto source = input.open();
         try {
@@ -135,6 +135,7 @@ TEST_CASE("prematch pipeline: the same findings as the engine alone, for any bat
         for (const PrematchLimits& shape : shapes) {
             CAPTURE(shape.batch_records);
             CHECK(analyse(input, &shape) == alone);
+            CHECK(analyse(input, &shape, 3) == alone);
         }
     }
 }
@@ -142,7 +143,7 @@ TEST_CASE("prematch pipeline: the same findings as the engine alone, for any bat
 TEST_CASE("prematch pipeline: a file closed early (parser error) still gets its records matched") {
     DiagSink diags;
     Engine direct(shipped_rules(), diags), piped(shipped_rules(), diags);
-    PrematchPipeline pipeline(shipped_rules(), piped, {256, 2, 2, 1});
+    PrematchPipeline pipeline(shipped_rules(), piped, 1, {256, 2, 2, 1});
     for (RecordSink* sink : {static_cast<RecordSink*>(&direct), static_cast<RecordSink*>(&pipeline)}) {
         sink->on_file_begin("x.log", "exchange-setup");
         Record r;
