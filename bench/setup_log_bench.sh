@@ -52,7 +52,7 @@ for mb in "${sizes[@]}"; do
         awk -v target=$((mb * 1048576)) -v runs=8 -v last="$last" -f "$root/bench/gen_setup_log.awk" \
             "${samples[@]}" "$last" >"$log"
     fi
-    size=$(stat -c %s "$log")
+    size=$(stat -L -c %s "$log")
     # Sanity: the failing run at the end is diagnosed.
     "$exe" analyze --format json --fail-on never "$log" >"$bench/out-$mb.json"
     grep -q '"rule": "error-service-disabled"' "$bench/out-$mb.json" || { echo "bench: the failing run was not diagnosed" >&2; exit 1; }
