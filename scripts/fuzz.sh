@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz, clang + ASan + UBSan) and runs each one for a bounded
 # time, one after the other. Seeds: samples/ and tests/malformed/regressions/<parser>/
-# for the parser targets, rules/ for the rule loader, zips of the samples for the archive reader.
+# for the parser targets and the whole-pipeline target (fuzz_analyze), rules/ for the rule
+# loader, zips of the samples for the archive reader.
 # The growing corpus stays in <build>/corpus/<target>/, crashers land in <build>/artifacts/<target>/.
 #
 #   scripts/fuzz.sh [seconds-per-target=60] [target-regex=.]
@@ -66,6 +67,13 @@ while read -r target kind parser; do
       max_len=16384
       dirs+=("$root/rules")
       [[ -d "$root/tests/malformed/regressions/rules" ]] && dirs+=("$root/tests/malformed/regressions/rules") ;;
+    analyze)
+      # Whole pipeline: the samples, and every parser's kept crashers (they reach the engine too).
+      dirs+=("$root/samples")
+      for d in "$root"/tests/malformed/regressions/*/; do
+        [[ -d "$d" ]] || continue
+        case "$(basename "$d")" in rules|archive) ;; *) dirs+=("${d%/}") ;; esac
+      done ;;
     archive)
       max_len=262144
       dirs+=("$seeds/archive")

@@ -1,0 +1,88 @@
+// libFuzzer target for the whole analysis pipeline on one input: the bytes are sniffed exactly
+// as discover.cpp sniffs a file (identify() on the first kSniffHeadBytes), parsed from a
+// MemorySource by the parser that claimed them, run through the engine with the shipped rules,
+// correlated, given version advice, and rendered as the text and the JSON report. The parser
+// targets only check what parsers hand out; this one reaches the engine, templates, correlation
+// and reporters with hostile record contents (huge fields, odd timestamps, empty runs).
+// Zips are left to fuzz_archive, which needs a file on disk.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/analyze.hpp"
+#include "app/builds.hpp"
+#include "app/discover.hpp"
+#include "byte_source.hpp"
+#include "diagnostics.hpp"
+#include "engine/engine.hpp"
+#include "engine/rule_loader.hpp"
+#include "report/report.hpp"
+
+using namespace extriage;
+
+namespace {
+
+// The shipped rules (rules/ of the source tree this target was built from), loaded once: a rule
+// error here is a broken checkout, not a finding, so it stops the fuzzer.
+const RuleSet& shipped_rules() {
+    static const std::unique_ptr<RuleSet> rules = [] {
+        DiagSink diags;
+        auto loaded = load_rules({default_rules_dir()}, diags);
+        if (diags.error_count() || loaded.empty()) {
+            for (const Diagnostic& d : diags.snapshot()) std::fprintf(stderr, "%s\n", d.format().c_str());
+            std::fprintf(stderr, "fuzz_analyze: cannot load the rules from %s\n", default_rules_dir().c_str());
+            std::abort();
+        }
+        return std::make_unique<RuleSet>(std::move(loaded));
+    }();
+    return *rules;
+}
+
+const BuildTable* build_table() {
+    static const std::optional<BuildTable> table = [] {
+        std::string error;
+        return BuildTable::load(BuildTable::default_path(), error);
+    }();
+    return table ? &*table : nullptr;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const RuleSet& rules = shipped_rules();
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    std::string_view head = bytes.substr(0, kSniffHeadBytes);
+    if (looks_like_zip(head)) return 0;
+    const Parser* parser = identify(head, "fuzz.log");
+    if (!parser) return 0;
+
+    InputFile input;
+    input.display_path = "fuzz.log";
+    input.parser = parser;
+    input.open = [bytes] { return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(bytes)); };
+
+    DiagSink diags;
+    AnalysisResult result = analyze_inputs({input}, rules, diags);
+    // A fixed date keeps runs reproducible (the CLI's --today).
+    static const std::optional<Date> today = parse_iso_date("2026-11-22");
+    if (const BuildTable* table = build_table(); table && today) add_version_advice(result, *table, *today);
+
+    auto diag_list = diags.snapshot();
+    ReportOptions plain;
+    ReportOptions everything;
+    everything.color = true;
+    everything.all_runs = true;
+    std::string text = render_text(result, {}, plain);
+    std::string text_all = render_text(result, diag_list, everything);
+    std::string json = render_json(result, diag_list, plain);
+    std::string json_all = render_json(result, diag_list, everything);
+    // The reports must be non-empty documents; keep the strings observable so nothing is elided.
+    if (text.empty() || json.empty() || json.front() != '{' || text_all.size() + json_all.size() == 0) std::abort();
+    return 0;
+}
