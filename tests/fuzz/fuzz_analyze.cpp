@@ -68,7 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     input.open = [bytes] { return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(bytes)); };
 
     DiagSink diags;
-    AnalysisResult result = analyze_inputs({input}, rules, diags);
+    // Two threads: the records also go through the matching pipeline (PrematchPipeline), as
+    // they do in the CLI on any machine with two cores.
+    AnalysisResult result = analyze_inputs({input}, rules, diags, {}, 2);
     // A fixed date keeps runs reproducible (the CLI's --today).
     static const std::optional<Date> today = parse_iso_date("2026-11-22");
     if (const BuildTable* table = build_table(); table && today) add_version_advice(result, *table, *today);
