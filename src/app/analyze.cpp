@@ -15,7 +15,7 @@
 
 namespace extriage {
 
-unsigned analysis_threads(unsigned requested) {
+unsigned threads_or_cores(unsigned requested) {
     return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
 
@@ -63,7 +63,7 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
                              const AnalyzeOptions& options) {
     DiscoverStats stats;
     auto inputs = discover_inputs(paths, options.discover, diags, stats);
-    AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, analysis_threads(options.threads));
+    AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, threads_or_cores(options.threads));
     result.discover = stats;
     if (options.version_advice) {
         // The table is data shipped with the rules; load it once per process (batch workers share it).

@@ -43,7 +43,7 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
                               const CorrelateOptions& correlate = {}, unsigned threads = 1);
 
-// AnalyzeOptions::threads with 0 resolved to the machine's core count.
-unsigned analysis_threads(unsigned requested);
+// A thread count as the options take it: 0 means the machine's core count.
+unsigned threads_or_cores(unsigned requested);
 
 }  // namespace extriage

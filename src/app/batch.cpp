@@ -195,7 +195,7 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
         }
     };
 
-    unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned jobs = threads_or_cores(options.jobs);
     size_t threads_wanted = std::min<size_t>(jobs, bundles.size());
     // Bundles in parallel already keep the cores busy: no second thread inside each analysis.
     if (threads_wanted > 1) analyze.threads = 1;

@@ -239,7 +239,7 @@ Timeline build_timeline_from_inputs(std::vector<InputFile> inputs, const RuleSet
         if (!tap) tap = std::make_unique<TapParser>(*in.parser, collector);
         in.parser = tap.get();
     }
-    tl.analysis = analyze_inputs(inputs, rules, diags, options.analyze.correlate, analysis_threads(options.analyze.threads));
+    tl.analysis = analyze_inputs(inputs, rules, diags, options.analyze.correlate, threads_or_cores(options.analyze.threads));
     tl.dropped = collector.dropped();
     add_runs(tl.analysis, tl.entries);
     add_findings(tl.analysis, tl.entries);

@@ -378,8 +378,7 @@ struct Engine::Impl {
     std::vector<GroupMatch> prematch_groups_;
     std::vector<int> prematch_hits_;
     RuleSet::PrematchScratch prematch_scratch_;
-    std::string apply_parser_;
-    const std::vector<RuleSet::FieldGroup>* apply_groups_ = nullptr;
+    RuleSet::GroupsCache apply_groups_;
     std::vector<re2::StringPiece> sub_;
     Hit scratch_hit_;
     std::vector<signed char> where_cache_;
@@ -397,11 +396,7 @@ struct Engine::Impl {
 
     void apply_matches(const Record& rec, std::span<const GroupMatch> matches, std::span<const int> hits) {
         if (matches.empty()) return;
-        if (!apply_groups_ || apply_parser_ != rec.parser) {
-            apply_groups_ = rules.groups_for(rec.parser);
-            apply_parser_.assign(rec.parser);
-        }
-        const auto* groups = apply_groups_;
+        const auto* groups = rules.groups_for(rec.parser, apply_groups_);
         if (!groups || groups->size() != matches.size()) return;
         if (where_cache_.size() != rules.rules().size()) where_cache_.assign(rules.rules().size(), -1);
         each_hits_.clear();
@@ -674,14 +669,19 @@ const std::vector<RuleSet::FieldGroup>* RuleSet::groups_for(std::string_view par
     return it == by_parser_.end() ? nullptr : &it->second;
 }
 
+const std::vector<RuleSet::FieldGroup>* RuleSet::groups_for(std::string_view parser, GroupsCache& cache) const {
+    if (!cache.groups || cache.parser != parser) {
+        cache.groups = groups_for(parser);
+        cache.parser.assign(parser);
+    }
+    return cache.groups;
+}
+
 void RuleSet::prematch(const Record& rec, std::vector<GroupMatch>& out, std::vector<int>& hits,
                        PrematchScratch& scratch) const {
-    if (!scratch.groups || scratch.parser != rec.parser) {
-        scratch.groups = groups_for(rec.parser);
-        scratch.parser.assign(rec.parser);
-    }
-    if (!scratch.groups) return;
-    for (const FieldGroup& group : *scratch.groups) {
+    const auto* groups = groups_for(rec.parser, scratch.groups);
+    if (!groups) return;
+    for (const FieldGroup& group : *groups) {
         GroupMatch& m = out.emplace_back();
         if (!rec.has_field(group.field)) continue;
         std::string_view value = rec.field(group.field);

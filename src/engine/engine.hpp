@@ -59,10 +59,17 @@ public:
     };
     const std::vector<FieldGroup>* groups_for(std::string_view parser) const;
 
-    // Caller-owned scratch for prematch, so that one RuleSet serves several threads.
-    struct PrematchScratch {
+    // The last parser's groups, kept by the caller: records come in long runs of one parser, so
+    // the map lookup is done once per run, not per record.
+    struct GroupsCache {
         std::string parser;                               // the parser `groups` belongs to
         const std::vector<FieldGroup>* groups = nullptr;
+    };
+    const std::vector<FieldGroup>* groups_for(std::string_view parser, GroupsCache& cache) const;
+
+    // Caller-owned scratch for prematch, so that one RuleSet serves several threads.
+    struct PrematchScratch {
+        GroupsCache groups;
         std::vector<int> set_hits;
     };
     // Appends one GroupMatch per field group of the record's parser (in groups_for order) and
