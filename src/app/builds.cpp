@@ -12,13 +12,11 @@
 #include <fmt/format.h>
 
 #include "civil_time.hpp"
-#include "engine/rule_loader.hpp"
 
 namespace extriage {
 
 namespace {
 
-constexpr std::string_view kBuildsFile = "exchange-builds.tsv";
 constexpr int kServicedWindowDays = 45;   // a CU that got an update this close to the newest one is still serviced
 
 std::string_view trim(std::string_view s) {
@@ -199,8 +197,6 @@ std::optional<BuildTable> BuildTable::load(const std::string& path, std::string&
     if (!errors.empty()) error = fmt::format("{}: {}", path, errors.front());
     return t;
 }
-
-std::string BuildTable::default_path() { return default_data_dir() + "/" + std::string(kBuildsFile); }
 
 BuildTable::Match BuildTable::lookup(const BuildNumber& b) const {
     auto it = std::upper_bound(rows_.begin(), rows_.end(), b, [](const BuildNumber& x, const BuildInfo& r) { return x < r.build; });

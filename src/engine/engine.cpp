@@ -19,6 +19,7 @@ namespace extriage {
 namespace {
 
 constexpr size_t kEvidenceClip = 400;
+constexpr size_t kRecordTextClip = 4096;   // Evidence::record_text: enough for the exception and codes of a record
 constexpr size_t kMaxEachMatchFindings = 200;
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -37,6 +38,18 @@ void clip_into(std::string_view s, std::string& out) {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
     out.assign(s.substr(0, cut));
     out += "…";
+}
+
+// Keeps the record's text for Evidence::record_text when the evidence line does not show all of
+// it (continuation lines, a clipped line, an event's XML), clipped with UTF-8 kept whole.
+void record_text_into(const Record& rec, std::string& out) {
+    if (rec.line_count <= 1 && rec.raw.size() <= kEvidenceClip) {
+        out.clear();
+        return;
+    }
+    size_t cut = std::min(rec.text.size(), kRecordTextClip);
+    while (cut > 0 && cut < rec.text.size() && (static_cast<unsigned char>(rec.text[cut]) & 0xC0) == 0x80) --cut;
+    out.assign(rec.text.substr(0, cut));
 }
 
 // Parses "15.2.1118.20" into numbers; missing parts are 0. False if not a version.
@@ -83,7 +96,7 @@ struct Hit {
 struct DeferredHit {
     bool pending = false;
     uint64_t seq = 0;
-    std::string value, raw, path;
+    std::string value, raw, path, record_text;
     uint64_t line = 0, offset = 0;
     int64_t time_ms = kNoTime;
     bool time_is_utc = false;
@@ -266,6 +279,7 @@ struct Engine::Impl {
             }
         }
         clip_into(line_text, out.evidence.text);
+        record_text_into(rec, out.evidence.record_text);
         return true;
     }
 
@@ -305,6 +319,7 @@ struct Engine::Impl {
             d.value.assign(value);
             d.raw.assign(rec.raw);
             d.path.assign(rec.path);
+            record_text_into(rec, d.record_text);
             d.line = rec.line;
             d.offset = rec.offset;
             d.time_ms = rec.time_ms;
@@ -585,7 +600,10 @@ struct Engine::Impl {
                 rec.time_ms = d.time_ms;
                 rec.time_is_utc = d.time_is_utc;
                 const Leaf& leaf = rules.rules()[r]->leaves[l];
-                if (extract(leaf, rec, d.value, ls.picked)) ls.picked.seq = d.seq;
+                if (extract(leaf, rec, d.value, ls.picked)) {
+                    ls.picked.seq = d.seq;
+                    ls.picked.evidence.record_text.assign(d.record_text);
+                }
                 ls.deferred.pending = false;
             }
         }

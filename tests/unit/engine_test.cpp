@@ -214,3 +214,55 @@ TEST_CASE("engine: evidence points at the continuation line that matched") {
     CHECK(fs[0].evidence[0].line == 3);
     CHECK(fs[0].evidence[0].text == "\" was run: \"System.Exception: boom");
 }
+
+TEST_CASE("engine: evidence keeps the rest of a multi-line or long record for error code decoding") {
+    // A capture-less leaf on the one-line `line` field (evidence built on the hit), and leaves on
+    // the multi-line text (evidence built when the scope ends, from a deferred copy): all keep it.
+    auto rs = rules_from({rule_yaml("line", "match: {pattern: 'operation failed', field: line}"),
+                          rule_yaml("plain", "match: 'operation failed'"),
+                          rule_yaml("captures", R"(match: 'operation failed on (?P<dc>\S+?)\.')")});
+    DiagSink diags;
+    Engine engine(*rs, diags);
+    engine.on_file_begin("t.log", "test");
+    const std::string text =
+        "[ERROR] Active Directory operation failed on DC01.contoso.com. This error is not retriable.\n"
+        "Active directory response: 00000057: LdapErr: DSID-0C090D11, comment: Error in attribute conversion operation";
+    const std::string first = "[07/09/2025 14:21:27.7622] [2] " + text.substr(0, text.find('\n'));
+    Record r;
+    r.parser = "test";
+    r.path = "t.log";
+    r.line = 5;
+    r.line_count = 2;
+    r.text = text;
+    r.raw = first;
+    r.segment = 0;
+    engine.on_record(r);
+    const std::string short_text = "operation failed on DC02.contoso.com. one line";
+    Record one = r;
+    one.line = 9;
+    one.line_count = 1;
+    one.text = short_text;
+    one.raw = short_text;
+    Segment s;
+    s.path = "t.log";
+    engine.on_segment_end(s);
+    engine.on_file_end("t.log");
+    auto fs = engine.findings();
+    REQUIRE(fs.size() == 3);
+    for (const auto& f : fs) {
+        CAPTURE(f.rule_id);
+        REQUIRE(f.evidence.size() == 1);
+        CHECK(f.evidence[0].text == first);
+        CHECK(f.evidence[0].record_text == text);
+    }
+
+    // A one-line record is shown whole: nothing extra is kept.
+    Engine again(*rs, diags);
+    again.on_file_begin("t.log", "test");
+    again.on_record(one);
+    again.on_segment_end(s);
+    again.on_file_end("t.log");
+    auto single = again.findings();
+    REQUIRE(single.size() == 3);
+    for (const auto& f : single) CHECK(f.evidence[0].record_text.empty());
+}
