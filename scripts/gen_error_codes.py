@@ -16,8 +16,11 @@ Inputs (paths given on the command line):
   --wine    the source tree of Debian's wine package (`apt-get source wine`), for
             dlls/ntdll/error.h: the NTSTATUS -> Win32 mapping of RtlNtStatusToDosError. An
             NTSTATUS value gets the message of the Win32 code it maps to.
+  --corerror  corerror.xml of the .NET runtime (github.com/dotnet/runtime src/coreclr/inc/), the
+            source of corerror.h: the CLR's HRESULTs (0x8013xxxx, e.g. FUSION_E_REF_DEF_MISMATCH
+            0x80131040 in "Could not load file or assembly" errors), with their message texts.
 
-Usage: scripts/gen_error_codes.py --mingw DIR --msdocs DIR --wine DIR > data/error-codes.tsv
+Usage: scripts/gen_error_codes.py --mingw DIR --msdocs DIR --wine DIR --corerror FILE > data/error-codes.tsv
 """
 
 import argparse
@@ -146,6 +149,18 @@ def ntstatus_to_win32_from_wine(wine):
     return out
 
 
+def clr_hresults(path):
+    """{value: (name, message)} for the failure HRESULTs of corerror.xml."""
+    out = {}
+    for m in re.finditer(r'<HRESULT NumericValue="(0x[0-9A-Fa-f]{8})">\s*<SymbolicName>(\w+)</SymbolicName>(.*?)</HRESULT>', read(path), re.S):
+        value = int(m.group(1), 16)
+        if not value & 0x80000000:
+            continue
+        msg = re.search(r"<Message>\s*\"?(.*?)\"?\s*</Message>", m.group(3), re.S)
+        out.setdefault(value, (m.group(2), html.unescape(msg.group(1)) if msg else ""))
+    return out
+
+
 def clean(s):
     return s.replace("\t", " ").replace("\n", " ").strip()
 
@@ -155,6 +170,8 @@ def main():
     ap.add_argument("--mingw", required=True)
     ap.add_argument("--msdocs", required=True)
     ap.add_argument("--wine", required=True)
+    ap.add_argument("--corerror", required=True)
+    ap.add_argument("--corerror-origin", default="", help="where corerror.xml was taken from, for the header")
     ap.add_argument("--msdocs-commit", default="", help="commit of the MicrosoftDocs/win32 checkout, for the header")
     ap.add_argument("--mingw-version", default="", help="mingw-w64-common package version, for the header")
     ap.add_argument("--wine-version", default="", help="wine source package version, for the header")
@@ -167,6 +184,8 @@ def main():
 
     hresults = {v: nm for v, nm in hresults_from_docs(args.msdocs).items()
                 if (v >> 16) != 0x8007}   # FACILITY_WIN32 values decode through the Win32 rows
+    for value, nm in clr_hresults(args.corerror).items():
+        hresults.setdefault(value, nm)
 
     nt_map = ntstatus_to_win32_from_wine(args.wine)
     ntstatus = {}
@@ -195,7 +214,8 @@ def main():
         "#             names of codes those pages omit: mingw-w64 winerror.h (Debian mingw-w64-common{1}).\n"
         "#   hresult   Microsoft Learn 'COM Error Codes' (Generic; XACT, SCHED, OLE; STG, RPC; Security and\n"
         "#             Setup), desktop-src/com/com-error-codes-1..4.md. 0x8007xxxx (FACILITY_WIN32) values are\n"
-        "#             not listed: they decode as Win32 code xxxx.\n"
+        "#             not listed: they decode as Win32 code xxxx. .NET runtime HRESULTs (0x8013xxxx) and their\n"
+        "#             messages: github.com/dotnet/runtime src/coreclr/inc/corerror.xml{3}.\n"
         "#   ntstatus  names: mingw-w64 ntstatus.h (taken from Microsoft's [MS-ERREF] NTSTATUS values);\n"
         "#             meaning: the message of the Win32 code RtlNtStatusToDosError maps it to, per Wine's\n"
         "#             dlls/ntdll/error.h (Debian source package wine{2}); the `win32` column names that code.\n"
@@ -211,7 +231,8 @@ def main():
         "# meaning (Microsoft's message text; may be empty).\n"
         .format(f" @ {args.msdocs_commit}" if args.msdocs_commit else "",
                 f" {args.mingw_version}" if args.mingw_version else "",
-                f" {args.wine_version}" if args.wine_version else ""))
+                f" {args.wine_version}" if args.wine_version else "",
+                f" ({args.corerror_origin})" if args.corerror_origin else ""))
     out.write("kind\tcode\tname\twin32\tmeaning\n")
     for code in sorted(win32):
         name, msg = win32[code]

@@ -4,13 +4,12 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "app/data_table.hpp"
 #include "civil_time.hpp"
 
 namespace extriage {
@@ -33,18 +32,6 @@ bool parse_int(std::string_view s, int& out) {
 
 int64_t day_number(const Date& d) {
     return days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
-}
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> out;
-    size_t pos = 0;
-    while (true) {
-        size_t tab = line.find('\t', pos);
-        out.push_back(trim(line.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos)));
-        if (tab == std::string_view::npos) break;
-        pos = tab + 1;
-    }
-    return out;
 }
 
 bool released_by(const BuildInfo& row, const Date& today) { return !row.released || *row.released <= today; }
@@ -124,78 +111,39 @@ std::string product_of(const BuildNumber& b) {
 
 BuildTable BuildTable::parse(std::string_view tsv, std::vector<std::string>* errors) {
     BuildTable t;
-    std::map<std::string, size_t, std::less<>> col;
     auto err = [&](uint64_t line, std::string msg) {
         if (errors) errors->push_back(fmt::format("line {}: {}", line, msg));
     };
-    uint64_t number = 0;
-    size_t pos = 0;
-    while (pos < tsv.size()) {
-        size_t end = tsv.find('\n', pos);
-        if (end == std::string_view::npos) end = tsv.size();
-        std::string_view line = tsv.substr(pos, end - pos);
-        pos = end + 1;
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (trim(line).empty() || line.starts_with("#")) continue;
-        auto cells = split_tabs(line);
-        if (col.empty()) {
-            for (size_t i = 0; i < cells.size(); ++i) col.emplace(std::string(cells[i]), i);
-            if (!col.count("end_of_support") && col.count("product_end_of_support"))
-                col.emplace("end_of_support", col["product_end_of_support"]);
-            for (const char* need : {"product", "release_name", "build"})
-                if (!col.count(need)) {
-                    err(number, fmt::format("header has no '{}' column", need));
-                    return t;
-                }
-            continue;
-        }
-        auto cell = [&](std::string_view name) -> std::string_view {
-            auto it = col.find(name);
-            return it == col.end() || it->second >= cells.size() ? std::string_view() : cells[it->second];
-        };
-        auto build = BuildNumber::parse(cell("build"));
+    for_each_data_row(tsv, {"product", "release_name", "build"}, [&](const DataRow& r) {
+        auto build = BuildNumber::parse(r.cell("build"));
         if (!build || build->parts() != 4) {
-            err(number, fmt::format("'{}' is not a four-part build number", cell("build")));
-            continue;
+            err(r.line(), fmt::format("'{}' is not a four-part build number", r.cell("build")));
+            return;
         }
         BuildInfo row;
-        row.product = std::string(cell("product"));
-        row.name = std::string(cell("release_name"));
+        row.product = std::string(r.cell("product"));
+        row.name = std::string(r.cell("release_name"));
         row.build = *build;
-        row.release_date = std::string(cell("release_date"));
+        row.release_date = std::string(r.cell("release_date"));
         row.released = parse_iso_date(row.release_date, true);
-        std::string_view type = cell("type");
+        std::string_view type = r.cell("type");
         row.type = std::string(type.substr(0, type.find(' ')));   // "HU (hotfix update)" -> "HU"
-        row.base_cu = std::string(cell("base_cu"));
-        row.end_of_support = parse_iso_date(cell("end_of_support"));
-        row.url = std::string(cell("kb_or_release_url"));
+        row.base_cu = std::string(r.cell("base_cu"));
+        row.end_of_support = parse_iso_date(r.has_column("end_of_support") ? r.cell("end_of_support") : r.cell("product_end_of_support"));
+        row.url = std::string(r.cell("kb_or_release_url"));
         if (row.product.empty() || row.name.empty()) {
-            err(number, "product or release_name is empty");
-            continue;
+            err(r.line(), "product or release_name is empty");
+            return;
         }
         t.rows_.push_back(std::move(row));
-    }
+    }, errors);
     std::stable_sort(t.rows_.begin(), t.rows_.end(), [](const BuildInfo& a, const BuildInfo& b) { return a.build < b.build; });
     return t;
 }
 
 std::optional<BuildTable> BuildTable::load(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = fmt::format("cannot open {}", path);
-        return std::nullopt;
-    }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    std::vector<std::string> errors;
-    BuildTable t = parse(buf.str(), &errors);
-    if (t.rows_.empty()) {
-        error = fmt::format("{}: no builds{}", path, errors.empty() ? "" : " (" + errors.front() + ")");
-        return std::nullopt;
-    }
-    if (!errors.empty()) error = fmt::format("{}: {}", path, errors.front());
-    return t;
+    auto text = read_data_file(path, error);
+    return text ? parse_data_table<BuildTable>(*text, path, "builds", error) : std::nullopt;
 }
 
 BuildTable::Match BuildTable::lookup(const BuildNumber& b) const {

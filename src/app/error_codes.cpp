@@ -5,9 +5,10 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <map>
 
 #include <fmt/format.h>
+
+#include "app/data_table.hpp"
 
 namespace extriage {
 
@@ -35,18 +36,6 @@ std::optional<uint32_t> parse_code(std::string_view s) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
     if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
     return v;
-}
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> out;
-    size_t pos = 0;
-    while (true) {
-        size_t tab = line.find('\t', pos);
-        out.push_back(line.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos));
-        if (tab == std::string_view::npos) break;
-        pos = tab + 1;
-    }
-    return out;
 }
 
 // Microsoft's message as a clause after "NAME: ": "Access is denied." -> "access is denied".
@@ -99,42 +88,15 @@ std::optional<DecodedCode> wide_code(const ErrorCodeTable& table, const CodeMent
 
 ErrorCodeTable ErrorCodeTable::parse(std::string_view tsv, std::vector<std::string>* errors) {
     ErrorCodeTable t;
-    auto err = [&](uint64_t line, std::string msg) {
-        if (errors) errors->push_back(fmt::format("line {}: {}", line, msg));
-    };
-    std::map<std::string, size_t, std::less<>> col;
-    uint64_t number = 0;
-    size_t pos = 0;
-    while (pos < tsv.size()) {
-        size_t end = tsv.find('\n', pos);
-        if (end == std::string_view::npos) end = tsv.size();
-        std::string_view line = tsv.substr(pos, end - pos);
-        pos = end + 1;
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty() || line.front() == '#') continue;
-        auto cells = split_tabs(line);
-        if (col.empty()) {
-            for (size_t i = 0; i < cells.size(); ++i) col.emplace(std::string(cells[i]), i);
-            for (std::string_view need : {"kind", "code", "name", "meaning"})
-                if (!col.contains(need)) {
-                    err(number, fmt::format("header has no '{}' column", need));
-                    return t;
-                }
-            continue;
-        }
-        auto cell = [&](std::string_view name) -> std::string_view {
-            size_t i = col.find(name)->second;
-            return i < cells.size() ? cells[i] : std::string_view{};
-        };
-        auto kind = kind_named(cell("kind"));
-        auto code = parse_code(cell("code"));
+    for_each_data_row(tsv, {"kind", "code", "name", "meaning"}, [&](const DataRow& r) {
+        auto kind = kind_named(r.cell("kind"));
+        auto code = parse_code(r.cell("code"));
         if (!kind || !code) {
-            err(number, fmt::format("bad kind or code '{}' '{}'", cell("kind"), cell("code")));
-            continue;
+            if (errors) errors->push_back(fmt::format("line {}: bad kind or code '{}' '{}'", r.line(), r.cell("kind"), r.cell("code")));
+            return;
         }
-        t.rows_.emplace(key(*kind, *code), ErrorCodeInfo{std::string(cell("name")), std::string(cell("meaning"))});
-    }
+        t.rows_.emplace(key(*kind, *code), ErrorCodeInfo{std::string(r.cell("name")), std::string(r.cell("meaning"))});
+    }, errors);
     return t;
 }
 

@@ -219,7 +219,10 @@ TEST_CASE("error codes: the shipped table is loaded once and knows what Exchange
     CHECK(decoded(t, "Error code is 1603.") == "1603 = 0x643 ERROR_INSTALL_FAILURE: fatal error during installation");
     for (uint32_t code : {5u, 87u, 1053u, 1058u, 1603u, 1618u, 1619u, 1638u, 1642u, 3010u, 8224u, 8344u, 8202u, 8245u})
         CHECK_MESSAGE(t.find(CodeKind::win32, code), code);
-    for (uint32_t code : {0x80004005u, 0x80090325u, 0x800B0109u, 0x80030002u}) CHECK_MESSAGE(t.find(CodeKind::hresult, code), code);
+    for (uint32_t code : {0x80004005u, 0x80090325u, 0x800B0109u, 0x80030002u, 0x80131040u, 0x80131509u})
+        CHECK_MESSAGE(t.find(CodeKind::hresult, code), code);
+    CHECK(decoded(t, "Could not load file or assembly 'Microsoft.Exchange.Data.Common' (Exception from HRESULT: 0x80131040)") ==
+          "0x80131040 FUSION_E_REF_DEF_MISMATCH: the located assembly's manifest definition does not match the assembly reference");
     for (uint32_t code : {0xC0000005u, 0xC0000022u, 0xC0000409u}) CHECK_MESSAGE(t.find(CodeKind::ntstatus, code), code);
     for (uint32_t code : {1u, 32u, 49u, 50u, 53u, 68u, 81u}) CHECK_MESSAGE(t.find(CodeKind::ldap, code), code);
     for (uint32_t code : {1714u, 1935u, 2203u, 2753u}) CHECK_MESSAGE(t.find(CodeKind::msi, code), code);
