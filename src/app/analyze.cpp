@@ -65,10 +65,14 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, threads_or_cores(options.threads));
     result.discover = stats;
     if (options.version_advice) {
-        std::string error;
+        std::string error, issues_error;
+        const BuildIssueTable* issues = shipped_build_issues(issues_error);
         if (const BuildTable* table = shipped_build_table(error)) {
             auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
-            if (today) add_version_advice(result, *table, *today);
+            if (today) add_version_advice(result, *table, *today, issues);
+            if (!issues)
+                diags.warning_at_line(shipped_data_path(kBuildIssueFile), 0,
+                                      "build-issue table not loaded, no known-issue advice: " + issues_error, "versions");
         } else {
             diags.warning_at_line(shipped_data_path(kBuildTableFile), 0, "build table not loaded, no version advice: " + error,
                                   "versions");

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "app/data_table.hpp"
+#include "app/tsv_table.hpp"
 
 namespace extriage {
 
@@ -88,15 +88,18 @@ std::optional<DecodedCode> wide_code(const ErrorCodeTable& table, const CodeMent
 
 ErrorCodeTable ErrorCodeTable::parse(std::string_view tsv, std::vector<std::string>* errors) {
     ErrorCodeTable t;
-    for_each_data_row(tsv, {"kind", "code", "name", "meaning"}, [&](const DataRow& r) {
-        auto kind = kind_named(r.cell("kind"));
-        auto code = parse_code(r.cell("code"));
-        if (!kind || !code) {
-            if (errors) errors->push_back(fmt::format("line {}: bad kind or code '{}' '{}'", r.line(), r.cell("kind"), r.cell("code")));
-            return;
-        }
-        t.rows_.emplace(key(*kind, *code), ErrorCodeInfo{std::string(r.cell("name")), std::string(r.cell("meaning"))});
-    }, errors);
+    read_tsv(
+        tsv, {"kind", "code", "name", "meaning"},
+        [&](uint64_t number, const TsvRow& cell, std::vector<std::string>* errs) {
+            auto kind = kind_named(cell["kind"]);
+            auto code = parse_code(cell["code"]);
+            if (!kind || !code) {
+                if (errs) errs->push_back(fmt::format("line {}: bad kind or code '{}' '{}'", number, cell["kind"], cell["code"]));
+                return;
+            }
+            t.rows_.emplace(key(*kind, *code), ErrorCodeInfo{std::string(cell["name"]), std::string(cell["meaning"])});
+        },
+        errors);
     return t;
 }
 

@@ -1,7 +1,7 @@
 // Loading the shipped data files once.
 #include "app/shipped_data.hpp"
 
-#include "app/data_table.hpp"
+#include "app/tsv_table.hpp"
 #include "engine/rule_loader.hpp"
 
 namespace extriage {
@@ -9,7 +9,7 @@ namespace extriage {
 std::string shipped_data_path(std::string_view file) { return default_data_dir() + "/" + std::string(file); }
 
 std::optional<std::string> read_shipped_data(std::string_view file, std::string& error) {
-    return read_data_file(shipped_data_path(file), error);
+    return read_whole_file(shipped_data_path(file), error);
 }
 
 namespace {
@@ -24,7 +24,7 @@ struct Loaded {
 template <typename Table>
 Loaded<Table> load_table(std::string_view file, std::string_view what) {
     Loaded<Table> l;
-    if (auto text = read_shipped_data(file, l.error)) l.table = parse_data_table<Table>(*text, shipped_data_path(file), what, l.error);
+    if (auto text = read_shipped_data(file, l.error)) l.table = parse_tsv_table<Table>(*text, shipped_data_path(file), what, l.error);
     return l;
 }
 
@@ -38,6 +38,11 @@ const Table* table_or_error(const Loaded<Table>& loaded, std::string& error) {
 
 const BuildTable* shipped_build_table(std::string& error) {
     static const Loaded<BuildTable> loaded = load_table<BuildTable>(kBuildTableFile, "builds");
+    return table_or_error(loaded, error);
+}
+
+const BuildIssueTable* shipped_build_issues(std::string& error) {
+    static const Loaded<BuildIssueTable> loaded = load_table<BuildIssueTable>(kBuildIssueFile, "rows");
     return table_or_error(loaded, error);
 }
 

@@ -68,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // A fixed date keeps runs reproducible (the CLI's --today).
     static const std::optional<Date> today = parse_iso_date("2026-11-22");
     std::string error;
-    if (const BuildTable* table = shipped_build_table(error); table && today) add_version_advice(result, *table, *today);
+    const BuildIssueTable* issues = shipped_build_issues(error);
+    if (const BuildTable* table = shipped_build_table(error); table && today) add_version_advice(result, *table, *today, issues);
     if (const ErrorCodeTable* codes = shipped_error_codes(error)) add_decoded_errors(result.findings, *codes);
 
     auto diag_list = diags.snapshot();
