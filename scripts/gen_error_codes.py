@@ -126,7 +126,7 @@ def ntstatus_from_mingw(mingw):
     out = {}
     for m in re.finditer(r"^#define\s+(\w+)\s+\(\(NTSTATUS\)(0x[0-9A-Fa-f]{8})L?\)", read(os.path.join(mingw, "ntstatus.h")), re.M):
         value = int(m.group(2), 16)
-        if value & 0x80000000:   # warnings and errors only
+        if value >= 0xC0000000:   # errors only: warnings (0x8...) are too often just flag values
             out.setdefault(value, m.group(1))
     return out
 
@@ -216,7 +216,7 @@ def main():
         "#             Setup), desktop-src/com/com-error-codes-1..4.md. 0x8007xxxx (FACILITY_WIN32) values are\n"
         "#             not listed: they decode as Win32 code xxxx. .NET runtime HRESULTs (0x8013xxxx) and their\n"
         "#             messages: github.com/dotnet/runtime src/coreclr/inc/corerror.xml{3}.\n"
-        "#   ntstatus  names: mingw-w64 ntstatus.h (taken from Microsoft's [MS-ERREF] NTSTATUS values);\n"
+        "#   ntstatus  error severity (0xC...) names: mingw-w64 ntstatus.h (from Microsoft's [MS-ERREF]);\n"
         "#             meaning: the message of the Win32 code RtlNtStatusToDosError maps it to, per Wine's\n"
         "#             dlls/ntdll/error.h (Debian source package wine{2}); the `win32` column names that code.\n"
         "#   ldap      LDAP_RETCODE of mingw-w64 winldap.h (result codes of RFC 4511 plus Microsoft's client\n"

@@ -35,6 +35,10 @@ std::string_view trim_separators(std::string_view s) {
 
 enum class Context { none, win32, win32_weak, ldap, msi };
 
+// After a weak context (exit code, status) only numbers this big count as Win32 codes: the codes
+// msiexec and setup exit with (1603, 1618, 3010 ...), not a tool's own small exit codes.
+constexpr uint64_t kWeakContextMin = 1000;
+
 // Windows Installer writes its messages as "Error 1714. <text>" after "Product: X -- " or a
 // "DEBUG: " / "MSI (s) (..) [..]: " prefix: "Error" with a capital E, exactly one space, four
 // digits, then '.' or ':'.
@@ -58,17 +62,21 @@ Context context_before(std::string_view text, size_t number_begin, size_t number
     if (ends_with_word(s, "is") || ends_with_word(s, "was")) s = trim_separators(s.substr(0, s.rfind(' ') + 1));
 
     if (ends_with_word(s, "note: 1")) return Context::msi;   // "Note: 1: 2203 2: ..." (MSI internal error)
-    if (ends_with_word(s, "the error code")) return Context::msi;   // MSI's "... The error code is 2753."
+    // MSI's "... The error code is 2753." (ldifde's "The error code is: 8245." is a Win32 code).
+    if (ends_with(buf, "the error code is ")) return Context::msi;
     static constexpr std::array kLdap{"ldap error", "ldap error code", "ldap result", "ldap result code", "ldap_error"};
     for (std::string_view w : kLdap)
         if (ends_with_word(s, w)) return Context::ldap;
-    static constexpr std::array kWin32{"error",       "error code",  "errorcode",   "error_code", "error status",
-                                       "exit code",   "exitcode",    "exit status", "return code", "returncode",
-                                       "result code", "status code", "returning",   "hresult",    "getlasterror",
-                                       "lasterror",   "last error",  "win32 error"};
+    static constexpr std::array kWin32{"error",      "error code", "errorcode",    "error_code", "error status", "returning",
+                                       "hresult",    "getlasterror", "lasterror", "last error",   "win32 error"};
     for (std::string_view w : kWin32)
         if (ends_with_word(s, w)) return Context::win32;
-    if (ends_with_word(s, "status")) return Context::win32_weak;
+    // Words that also stand before other numbers: a process's own exit code ("regsvr32 ... exit
+    // code 3" is LoadLibrary failing, not ERROR_PATH_NOT_FOUND), a service state ("status: 4").
+    static constexpr std::array kWin32Weak{"exit code",   "exitcode",    "exit status", "return code",
+                                           "returncode",  "result code", "status code", "status"};
+    for (std::string_view w : kWin32Weak)
+        if (ends_with_word(s, w)) return Context::win32_weak;
     return Context::none;
 }
 
@@ -191,8 +199,7 @@ private:
             emit(written, static_cast<uint32_t>(magnitude), CodeSpace::any32);
         } else if (digits <= 5 && magnitude != 0 && magnitude <= 0xFFFF) {
             Context ctx = context_before(text_, i, end);
-            // "status" alone is too common a word ("Service status: 4"): only Win32-sized values.
-            if (ctx == Context::win32_weak && magnitude < 1000) ctx = Context::none;
+            if (ctx == Context::win32_weak && magnitude < kWeakContextMin) ctx = Context::none;
             if (auto space = space_of(ctx)) emit(written, static_cast<uint32_t>(magnitude), *space);
         }
         return end;
@@ -206,15 +213,16 @@ private:
     std::vector<CodeMention> out_;
 };
 
-std::optional<CodeSpace> space_of_fact_name(std::string_view name) {
+// The context a fact's name gives its value, as context_before() does for words in text.
+Context context_of_fact_name(std::string_view name) {
     std::string n(name);
     for (char& c : n) c = lower(c);
-    if (n.find("ldap") != std::string::npos) return CodeSpace::ldap;
-    if (n.find("note_code") != std::string::npos) return CodeSpace::msi;
-    static constexpr std::array kWords{"error", "code", "status", "exit", "hresult", "result"};
-    for (std::string_view w : kWords)
-        if (n.find(w) != std::string::npos) return CodeSpace::win32;
-    return std::nullopt;
+    auto has = [&](std::string_view w) { return n.find(w) != std::string::npos; };
+    if (has("ldap")) return Context::ldap;
+    if (has("note_code")) return Context::msi;
+    if (has("error") || has("hresult")) return Context::win32;
+    if (has("code") || has("status") || has("exit") || has("result")) return Context::win32_weak;
+    return Context::none;
 }
 
 }  // namespace
@@ -222,7 +230,8 @@ std::optional<CodeSpace> space_of_fact_name(std::string_view name) {
 std::vector<CodeMention> find_error_codes(std::string_view text) { return Scanner(text).run(); }
 
 std::optional<CodeMention> fact_error_code(std::string_view name, std::string_view value) {
-    auto space = space_of_fact_name(name);
+    const Context ctx = context_of_fact_name(name);
+    auto space = space_of(ctx);
     if (!space) return std::nullopt;
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     const bool is_hex = value.size() > 2 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X');
@@ -232,6 +241,7 @@ std::optional<CodeMention> fact_error_code(std::string_view name, std::string_vi
     if (end == begin || end - begin > (is_hex ? 8u : 5u) || !stands_alone(value, 0, end)) return std::nullopt;
     const uint64_t v = parse_digits(value.substr(begin, end - begin), is_hex ? 16 : 10);
     if (v == 0 || v > 0xFFFF) return std::nullopt;   // bigger values are found by find_error_codes()
+    if (ctx == Context::win32_weak && !is_hex && v < kWeakContextMin) return std::nullopt;
     if (is_hex && *space == CodeSpace::msi) space = CodeSpace::win32;
     return CodeMention{std::string(value.substr(0, end)), static_cast<uint32_t>(v), *space};
 }

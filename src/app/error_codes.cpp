@@ -79,8 +79,8 @@ std::optional<DecodedCode> wide_code(const ErrorCodeTable& table, const CodeMent
     if (auto d = found(CodeKind::ntstatus, v)) return d;
     // HRESULT_FROM_WIN32 (0x8007xxxx) and NTSTATUS FACILITY_NTWIN32 (0xC007xxxx) carry a Win32 code.
     if ((v >> 16) == 0x8007 || (v >> 16) == 0xC007) return found(CodeKind::win32, v & 0xFFFF);
-    // HRESULT_FROM_NT sets the N bit (0x10000000) on an NTSTATUS value.
-    if ((v & 0x10000000u) && (v & 0x80000000u)) return found(CodeKind::ntstatus, v & ~0x10000000u);
+    // HRESULT_FROM_NT sets the N bit (0x10000000) on an NTSTATUS value (the table holds errors).
+    if ((v & 0xF0000000u) == 0xD0000000u) return found(CodeKind::ntstatus, v & ~0x10000000u);
     return std::nullopt;
 }
 
@@ -126,12 +126,18 @@ std::optional<DecodedCode> decode_error_code(const ErrorCodeTable& table, const 
 
 void add_decoded_errors(Finding& finding, const ErrorCodeTable& table) {
     std::vector<DecodedCode> decoded;
+    std::vector<uint32_t> small_values;   // numbers decoded already as Win32, LDAP or MSI codes
     auto take = [&](const CodeMention& m) {
         if (decoded.size() >= kMaxDecodedErrors) return;
+        // The first reading of a small number wins: "Error 1303." in the evidence is an MSI
+        // message, and an error_code fact of 1303 captured from it is not a second, Win32 code.
+        const bool small = m.space != CodeSpace::any32;
+        if (small && std::find(small_values.begin(), small_values.end(), m.value) != small_values.end()) return;
         auto d = decode_error_code(table, m);
         if (!d) return;
         for (const auto& seen : decoded)
             if (seen.kind == d->kind && seen.code == d->code) return;
+        if (small) small_values.push_back(m.value);
         decoded.push_back(std::move(*d));
     };
     for (const Evidence& e : finding.evidence) {

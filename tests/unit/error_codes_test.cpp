@@ -37,7 +37,9 @@ const ErrorCodeTable& small_table() {
         "ldap\t32\tLDAP_NO_SUCH_OBJECT\t\tObject does not exist.\n"
         "ldap\t50\tLDAP_INSUFFICIENT_RIGHTS\t\tUser has insufficient access rights.\n"
         "msi\t1603\t\t\tThe file [2][3] is being held in use by the following process: Name: [4], Id: [5], Window Title: '[6]'.\n"
-        "msi\t2753\t\t\tThe File '[2]' is not marked for installation.\n");
+        "msi\t2753\t\t\tThe File '[2]' is not marked for installation.\n"
+        "msi\t1303\t\t\tThe Installer has insufficient privileges to access this directory: [2].\n"
+        "win32\t1303\tERROR_LOCAL_USER_SESSION_KEY\t\tNo encryption key is available. A well-known encryption key was returned.\n");
     return t;
 }
 
@@ -106,6 +108,8 @@ TEST_CASE("error codes: LDAP result codes and Windows Installer messages by thei
           std::vector<Seen>{{"2826", 2826, CodeSpace::msi}});
     CHECK(scan("This may indicate a problem with this package. The error code is 2753. The arguments are: Foo") ==
           std::vector<Seen>{{"2753", 2753, CodeSpace::msi}});
+    CHECK(scan("There was an error while running 'ldifde.exe' to import the schema file 'C:\\x.ldf'. The error code is: 8245.") ==
+          std::vector<Seen>{{"8245", 8245, CodeSpace::win32}});
 }
 
 TEST_CASE("error codes: no false positives on times, builds, GUIDs, PIDs and other numbers") {
@@ -126,6 +130,9 @@ TEST_CASE("error codes: no false positives on times, builds, GUIDs, PIDs and oth
              "a0x80070005 0x80070005a x2147024891 1-2147024891",
              "12147950602 21479506020 -21474836480",
              "Free space: 1,603 MB; KB5036404; CU14; line 1603",
+             // A tool's own small exit code is not a Win32 code (regsvr32 exits 3 when LoadLibrary fails).
+             "Microsoft.Exchange.Configuration.Tasks.TaskException: Process execution failed with exit code 3.",
+             "return code 5; result code 2; exit status 1",
          }) {
         CAPTURE(text);
         CHECK(scan(text).empty());
@@ -143,6 +150,14 @@ TEST_CASE("error codes: a fact named like a code decodes its leading number") {
     m = fact_error_code("ldap_error", "32");
     REQUIRE(m);
     CHECK(m->space == CodeSpace::ldap);
+    m = fact_error_code("exit_code", "1618");
+    REQUIRE(m);
+    CHECK(m->space == CodeSpace::win32);
+    CHECK_FALSE(fact_error_code("exit_code", "3"));   // a process's own exit code
+    CHECK_FALSE(fact_error_code("status", "4"));
+    m = fact_error_code("ca_error_code", "5");
+    REQUIRE(m);
+    CHECK(m->value == 5);
     CHECK_FALSE(fact_error_code("timeout_ms", "30000"));
     CHECK_FALSE(fact_error_code("event_id", "7031"));
     CHECK_FALSE(fact_error_code("ldf_line", "1204"));
@@ -153,7 +168,7 @@ TEST_CASE("error codes: a fact named like a code decodes its leading number") {
 
 TEST_CASE("error codes: decoding wraps and unwraps facilities") {
     const ErrorCodeTable& t = small_table();
-    CHECK(t.size() == 11);
+    CHECK(t.size() == 13);
     CHECK(decoded(t, "2147950602") ==
           "2147950602 = 0x8007200A ERROR_DS_NO_ATTRIBUTE_OR_VALUE: the specified directory service attribute or value does not exist");
     CHECK(decoded(t, "(0x8007200a)") ==
@@ -228,6 +243,14 @@ TEST_CASE("error codes: the shipped table is loaded once and knows what Exchange
     for (uint32_t code : {1714u, 1935u, 2203u, 2753u}) CHECK_MESSAGE(t.find(CodeKind::msi, code), code);
     // FACILITY_WIN32 HRESULTs are not listed twice: they decode through the Win32 rows.
     CHECK_FALSE(t.find(CodeKind::hresult, 0x80070005));
+    // NTSTATUS warnings are left out: MSI's "Note: 1: 1706 2: -2147483647" is a flag, not
+    // STATUS_GUARD_PAGE_VIOLATION.
+    CHECK_FALSE(t.find(CodeKind::ntstatus, 0x80000001));
+    Finding note;
+    note.evidence.push_back({"x.msi.log", 1, 0, "MSI (s) (7C:10) [09:12:03:528]: Note: 1: 1706 2: -2147483647 3: exchangeserver.msi",
+                             kNoTime, false});
+    add_decoded_errors(note, t);
+    CHECK(note.facts == FactList{{"decoded_error", "1706 (Windows Installer): no valid source could be found for product [2]"}});
 }
 
 TEST_CASE("error codes: findings get one decoded_error fact per distinct known code") {
@@ -247,6 +270,16 @@ TEST_CASE("error codes: findings get one decoded_error fact per distinct known c
     CHECK(*f.fact("decoded_error_3") == "8344 = 0x2098 ERROR_DS_INSUFF_ACCESS_RIGHTS: insufficient access rights to perform the operation");
     CHECK_FALSE(f.fact("decoded_error_4"));
     CHECK(f.facts.size() == 6);
+
+    // A number keeps its first reading: an MSI message in the evidence, not Win32 from a fact.
+    Finding m;
+    m.evidence.push_back({"x.msi.log", 3, 0, "MSI (s) (7C:10) [09:12:03:528]: Product: X -- Error 1303. The Installer has insufficient privileges",
+                          kNoTime, false});
+    m.facts = {{"error_code", "1303"}};
+    add_decoded_errors(m, small_table());
+    REQUIRE(m.fact("decoded_error"));
+    CHECK(*m.fact("decoded_error") == "1303 (Windows Installer): the Installer has insufficient privileges to access this directory: [2]");
+    CHECK_FALSE(m.fact("decoded_error_2"));
 
     // A rule's own fact of that name is kept; at most kMaxDecodedErrors are added.
     Finding g;
