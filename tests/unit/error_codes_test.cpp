@@ -292,3 +292,26 @@ TEST_CASE("error codes: findings get one decoded_error fact per distinct known c
     CHECK(g.facts.size() == 1 + kMaxDecodedErrors);
     CHECK(g.facts.back().first == "decoded_error_9");
 }
+
+TEST_CASE("error codes: any text scans without trouble and every mention is text that was there") {
+    // Deterministic noise made of the characters the scanner cares about.
+    const std::string alphabet = "0123456789abcdefxX%-.:/, \n\t\"'=#(ErorcdsLDAPNt:1234567890xFFFF";
+    uint32_t state = 12345;
+    auto next = [&] { return state = state * 1103515245u + 12345u; };
+    for (int i = 0; i < 3000; ++i) {
+        std::string text;
+        const size_t len = next() % 200;
+        for (size_t k = 0; k < len; ++k) text += alphabet[(next() >> 8) % alphabet.size()];
+        if (i % 7 == 0) text = "error code " + text;
+        if (i % 11 == 0) text += " 0x8007" + std::to_string(next() % 10000);
+        for (const auto& m : find_error_codes(text)) {
+            CAPTURE(text);
+            CHECK(text.find(m.written) != std::string::npos);
+        }
+        Finding f;
+        f.evidence.push_back({"x.log", 1, 0, text, kNoTime, false, text});
+        f.facts = {{"error_code", text}};
+        add_decoded_errors(f, shipped());
+        CHECK(f.facts.size() <= 1 + kMaxDecodedErrors);
+    }
+}
