@@ -267,6 +267,37 @@ void validate_placeholders(const Template& t, const std::set<std::string>& known
     }
 }
 
+// Checks compare whole values: a missing value fails the check, so optional sections have no
+// meaning there.
+Template parse_check_template(const YNode& n, std::string_view what) {
+    Template t = parse_template(n, what);
+    if (t.has_sections())
+        throw RuleError(n.pos, "checks compare whole values: optional sections '[[ ... ]]' are for message and remediation");
+    return t;
+}
+
+// A step is a template, or {one_of: [template, ...]}: the first wording whose facts are all there.
+RemediationStep parse_step(const YNode& n, const std::set<std::string>& known) {
+    RemediationStep step;
+    const YNode* list = nullptr;
+    if (n.is_map()) {
+        check_keys(n, {"one_of"}, "a remediation step");
+        list = &need(n, "one_of", "a remediation step");
+        if (!list->is_seq() || list->items.empty())
+            throw RuleError(list->pos, "one_of is a list of wordings for the step, tried in order");
+    }
+    if (!list) {
+        step.alternatives.push_back(parse_template(n, "remediation step"));
+        validate_placeholders(step.alternatives.back(), known, n.pos);
+        return step;
+    }
+    for (const auto& item : list->items) {
+        step.alternatives.push_back(parse_template(item, "remediation step"));
+        validate_placeholders(step.alternatives.back(), known, item.pos);
+    }
+    return step;
+}
+
 RuleExample parse_example(const YNode& n, bool expect_match) {
     RuleExample ex;
     ex.expect_match = expect_match;
@@ -358,10 +389,7 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
     validate_placeholders(r.message, known, msg.pos);
     if (auto* rem = root.find("remediation")) {
         if (!rem->is_seq()) throw RuleError(rem->pos, "remediation must be a list of steps");
-        for (const auto& step : rem->items) {
-            r.remediation.push_back(parse_template(step, "remediation step"));
-            validate_placeholders(r.remediation.back(), known, step.pos);
-        }
+        for (const auto& step : rem->items) r.remediation.push_back(parse_step(step, known));
     }
     if (r.severity >= Level::warning && r.remediation.empty())
         throw RuleError(root.pos, "rules of severity warning or above need remediation steps");
@@ -372,9 +400,9 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
             check_keys(item, {"left", "op", "right"}, "a check");
             Check chk;
             chk.pos = item.pos;
-            chk.left = parse_template(need(item, "left", "a check"), "left");
+            chk.left = parse_check_template(need(item, "left", "a check"), "left");
             chk.op = parse_check_op(need(item, "op", "a check"));
-            chk.right = parse_template(need(item, "right", "a check"), "right");
+            chk.right = parse_check_template(need(item, "right", "a check"), "right");
             validate_placeholders(chk.left, known, item.pos);
             validate_placeholders(chk.right, known, item.pos);
             r.checks.push_back(std::move(chk));
