@@ -528,7 +528,6 @@ struct Engine::Impl {
             if (ls.hit) add_captures(facts, ls.picked.captures);
         }
         add_captures(facts, rule.default_facts);
-        for (const auto& kv : rule.static_facts) facts.push_back(kv);
         auto lookup = [&](std::string_view name) -> std::optional<std::string> {
             if (name.starts_with("run.")) {
                 for (const auto& [k, v] : run_facts)
@@ -540,6 +539,9 @@ struct Engine::Impl {
                 if (k == name) return v;
             return std::nullopt;
         };
+        // Static facts last; one built from values the finding lacks is left out.
+        for (size_t i = 0; i < rule.static_facts.size(); ++i)
+            if (auto v = rule.static_fact_templates[i].render(lookup)) facts.emplace_back(rule.static_facts[i].first, std::move(*v));
         for (const auto& chk : rule.checks) {
             auto l = chk.left.render(lookup), r = chk.right.render(lookup);
             if (!l || !r || !check_holds(chk.op, *l, *r)) return false;   // a missing value fails the check

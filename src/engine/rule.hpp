@@ -92,7 +92,8 @@ struct Rule {
     std::vector<Leaf> leaves;            // match leaves first, then extractors
     Condition match;
     std::vector<Check> checks;
-    FactList static_facts;
+    FactList static_facts;               // name: template source (`facts:`)
+    std::vector<Template> static_fact_templates;   // parallel to static_facts
     FactList default_facts;
     Template message;
     std::vector<RemediationStep> remediation;

@@ -118,7 +118,9 @@ public:
         leaf.scope = rule_.scope;
         const YNode* pattern_node = &n;
         if (n.is_map()) {
-            if (optional) check_keys(n, {"pattern", "field", "case_sensitive", "pick", "scope"}, where);
+            // A match pattern may look wider than the rule (e.g. `none:` of a line anywhere in the
+            // file); sequence steps share one scope.
+            if (optional || where == "a pattern") check_keys(n, {"pattern", "field", "case_sensitive", "pick", "scope"}, where);
             else check_keys(n, {"pattern", "field", "case_sensitive", "pick"}, where);
             pattern_node = &need(n, "pattern", where);
             if (auto* f = n.find("field")) leaf.field = scalar(*f, "field");
@@ -267,12 +269,12 @@ void validate_placeholders(const Template& t, const std::set<std::string>& known
     }
 }
 
-// Checks compare whole values: a missing value fails the check, so optional sections have no
-// meaning there.
+// Checks and static facts are whole values: a missing value fails the check or leaves the fact
+// out, so optional sections have no meaning there.
 Template parse_check_template(const YNode& n, std::string_view what) {
     Template t = parse_template(n, what);
     if (t.has_sections())
-        throw RuleError(n.pos, "checks compare whole values: optional sections '[[ ... ]]' are for message and remediation");
+        throw RuleError(n.pos, fmt::format("'{}' is a whole value: optional sections '[[ ... ]]' are for message and remediation", what));
     return t;
 }
 
@@ -383,6 +385,13 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
     }
     for (const auto& [k, v] : r.default_facts) known.insert(k);
     known.insert("file");
+    // A static fact may be built from other facts, e.g. '{run.install_path}\Bin\Search'.
+    if (auto* f = root.find("facts")) {
+        for (const auto& [k, v] : f->entries) {
+            r.static_fact_templates.push_back(parse_check_template(v, k.scalar));
+            validate_placeholders(r.static_fact_templates.back(), known, v.pos);
+        }
+    }
 
     const YNode& msg = need(root, "message", "a rule");
     r.message = parse_template(msg, "message");
@@ -435,6 +444,9 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
             for (const auto& child : c.children) record_level(child);
         };
         record_level(r.match);
+        for (const auto& leaf : r.leaves)
+            if (!leaf.optional && leaf.scope != r.scope)
+                throw RuleError(leaf.pos, "each_match rules match single records: their patterns take the rule's scope");
         if (r.match.op == Condition::Op::none) throw RuleError(r.match.pos, "an each_match rule cannot match on absence alone");
     }
 

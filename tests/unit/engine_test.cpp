@@ -261,3 +261,29 @@ TEST_CASE("engine: checks still treat a missing value as failing, an empty one a
     CHECK(run(*rs, {{0, "sid="}}).size() == 1);
     CHECK(run(*rs, {{0, "sid=S1"}}).empty());
 }
+
+TEST_CASE("engine: a static fact built from other facts is left out when one of them is missing") {
+    auto rs = rules_from({rule_yaml("r", "match: 'failed(?: at (?P<where>\\w+))?'\nfacts:\n  plain: fixed\n"
+                                         "  nodes: '{run.install_path}\\Bin\\Search'\n  spot: '{where}-x'",
+                                    "Failed[[ in {nodes}]].")});
+    auto with = run(*rs, {{0, "failed at A"}}, {{"install_path", "D:\\Exchange"}});
+    REQUIRE(with.size() == 1);
+    CHECK(*with[0].fact("plain") == "fixed");
+    CHECK(*with[0].fact("nodes") == "D:\\Exchange\\Bin\\Search");
+    CHECK(*with[0].fact("spot") == "A-x");
+    CHECK(with[0].message == "Failed in D:\\Exchange\\Bin\\Search.");
+    auto without = run(*rs, {{0, "failed"}});
+    REQUIRE(without.size() == 1);
+    CHECK(*without[0].fact("plain") == "fixed");
+    CHECK(without[0].fact("nodes") == nullptr);
+    CHECK(without[0].fact("spot") == nullptr);
+    CHECK(without[0].message == "Failed.");
+}
+
+TEST_CASE("engine: a match pattern with its own file scope sees earlier runs") {
+    auto rs = rules_from({rule_yaml("r", "match:\n  all:\n    - 'admin is False'\n"
+                                         "    - none:\n        - {pattern: 'group sid is S-', scope: file}")});
+    CHECK(run(*rs, {{0, "start"}, {1, "admin is False"}}).size() == 1);
+    // The SID was logged in an earlier run: the rule's run scope alone would not see it.
+    CHECK(ids(run(*rs, {{0, "group sid is S-1-5-21"}, {1, "admin is False"}})).empty());
+}

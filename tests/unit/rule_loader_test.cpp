@@ -122,3 +122,15 @@ TEST_CASE("rule loader: load_rules reports file:line:col diagnostics and keeps g
     CHECK(list[0].format().find("broken.yaml:") != std::string::npos);
     fs::remove_all(dir);
 }
+
+TEST_CASE("rule loader: own scopes on match patterns, but not in each_match rules or sequences") {
+    CHECK_NOTHROW(parse_rule(replace(kValidRule, R"(match: 'boom (?P<what>\w+)')",
+                                     "match:\n  all:\n    - 'boom (?P<what>\\w+)'\n    - none: [{pattern: 'fixed', scope: file}]"),
+                             "rules/t-rule.yaml"));
+    RuleError each = load_error(replace(kValidRule, R"(match: 'boom (?P<what>\w+)')",
+                                        "each_match: true\nmatch: {pattern: 'boom (?P<what>\\w+)', scope: file}"));
+    CHECK(std::string(each.what()).find("each_match") != std::string::npos);
+    RuleError seq = load_error(replace(kValidRule, R"(match: 'boom (?P<what>\w+)')",
+                                       "match:\n  sequence:\n    - {pattern: 'boom (?P<what>\\w+)', scope: file}\n    - 'after'"));
+    CHECK(std::string(seq.what()).find("unknown key 'scope'") != std::string::npos);
+}
