@@ -14,8 +14,10 @@
 
 #include "app/analyze.hpp"
 #include "engine/rule_loader.hpp"
+#include "project_rules.hpp"
 
 using namespace extriage;
+using extriage::testing::project_rules;
 namespace fs = std::filesystem;
 
 namespace {
@@ -28,17 +30,6 @@ std::string lower(std::string s) {
 std::string rule_id_of(std::string family) {
     std::replace(family.begin(), family.end(), '.', '-');
     return family;
-}
-
-const RuleSet& project_rules() {
-    static std::unique_ptr<RuleSet> rules = [] {
-        DiagSink diags;
-        auto loaded = load_rules({EXTRIAGE_RULES_DIR}, diags);
-        for (const auto& d : diags.snapshot()) MESSAGE(d.format());
-        REQUIRE(diags.error_count() == 0);
-        return std::make_unique<RuleSet>(std::move(loaded));
-    }();
-    return *rules;
 }
 
 // Values of a fact name across the latest-run findings of one file (plus the run facts).

@@ -14,6 +14,7 @@
 #include "app/analyze.hpp"
 #include "byte_source.hpp"
 #include "engine/rule_loader.hpp"
+#include "project_rules.hpp"
 #include "parser.hpp"
 
 using namespace extriage;
@@ -88,16 +89,7 @@ void check_finding(const Finding& f) {
                              << " finding with no remediation step left");
 }
 
-const RuleSet& rules() {
-    static std::unique_ptr<RuleSet> set = [] {
-        DiagSink diags;
-        auto loaded = load_rules({EXTRIAGE_RULES_DIR}, diags);
-        for (const auto& d : diags.snapshot()) MESSAGE(d.format());
-        REQUIRE(diags.error_count() == 0);
-        return std::make_unique<RuleSet>(std::move(loaded));
-    }();
-    return *set;
-}
+const RuleSet& rules() { return testing::project_rules(); }
 
 size_t check_tree(const fs::path& dir) {
     DiagSink diags;
