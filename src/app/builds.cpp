@@ -343,11 +343,13 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
             Finding f = make_build_finding(c, "version-unknown-build", "The build is not in the build table", Level::info);
             common_facts(f);
             add_fact(f, "unknown_build", b->str());
-            const BuildInfo* newest = table.rows().empty() ? nullptr : &table.rows().back();
+            const std::string table_size =
+                table.rows().empty() ? std::string("which is empty")
+                                     : fmt::format("{} builds, newest {}", table.rows().size(), table.rows().back().build.str());
             f.message = fmt::format(
-                "Build {} is not in extriage's build table ({} builds, newest {}); it may be newer than the table, "
-                "an interim or private build, or mistyped in the log.",
-                b->str(), table.rows().size(), newest ? newest->build.str() : std::string("none"));
+                "Build {} is not in extriage's build table ({}); it may be newer than the table, an interim or "
+                "private build, or mistyped in the log.",
+                b->str(), table_size);
             f.remediation = {"Compare the build with Microsoft's build-number list; if it is newer than the table, "
                              "update data/exchange-builds.tsv."};
             f.links = {kBuildsLink};

@@ -181,6 +181,7 @@ struct Engine::ScopeState {
 struct Engine::Impl {
     const RuleSet& rules;
     DiagSink& diags;
+    mutable std::set<int> warned_incomplete;   // rules whose message lacked a fact (warned once)
     EngineOptions options;
     ScopeState file_state;
     ScopeState run_state;
@@ -553,7 +554,6 @@ struct Engine::Impl {
             if (ls.hit) add_captures(facts, ls.picked.captures);
         }
         add_captures(facts, rule.default_facts);
-        for (const auto& kv : rule.static_facts) facts.push_back(kv);
         auto lookup = [&](std::string_view name) -> std::optional<std::string> {
             if (name.starts_with("run.")) {
                 for (const auto& [k, v] : run_facts)
@@ -565,11 +565,16 @@ struct Engine::Impl {
                 if (k == name) return v;
             return std::nullopt;
         };
+        // Static facts last; one built from values the finding lacks is left out.
+        for (size_t i = 0; i < rule.static_facts.size(); ++i)
+            if (auto v = rule.static_fact_templates[i].render(lookup)) facts.emplace_back(rule.static_facts[i].first, std::move(*v));
         for (const auto& chk : rule.checks) {
-            std::string l = chk.left.render(lookup, "\x01"), r = chk.right.render(lookup, "\x01");
-            if (l.find('\x01') != std::string::npos || r.find('\x01') != std::string::npos) return false;
-            if (!check_holds(chk.op, l, r)) return false;
+            auto l = chk.left.render(lookup), r = chk.right.render(lookup);
+            if (!l || !r || !check_holds(chk.op, *l, *r)) return false;   // a missing value fails the check
         }
+        // An empty capture is no value: the finding leaves it out, as it does any fact the log lacks.
+        facts.erase(std::remove_if(facts.begin(), facts.end(), [](const auto& kv) { return kv.second.empty(); }),
+                    facts.end());
         std::sort(evidence.begin(), evidence.end(), [](const Evidence& x, const Evidence& y) {
             return std::tie(x.path, x.line, x.offset, x.text) < std::tie(y.path, y.line, y.offset, y.text);
         });
@@ -585,8 +590,32 @@ struct Engine::Impl {
         f.severity = rule.severity;
         f.path = path;
         f.segment = segment;
-        f.message = rule.message.render(lookup);
-        for (const auto& step : rule.remediation) f.remediation.push_back(step.render(lookup));
+        // An empty run fact is no value either.
+        auto shown = [&](std::string_view name) -> std::optional<std::string> {
+            auto v = lookup(name);
+            if (v && v->empty()) return std::nullopt;
+            return v;
+        };
+        std::vector<std::string> missing;
+        if (auto m = rule.message.render(shown, &missing)) {
+            f.message = std::move(*m);
+        } else {
+            // The rule put a fact that may be absent outside [[ ]]: say what the rule means
+            // rather than print a gap, and tell (`extriage rules test` fails on this).
+            f.message = rule.title + ".";
+            if (warned_incomplete.insert(rule_index).second)
+                diags.warning_at_line(rule.file, static_cast<uint64_t>(rule.id_pos.line),
+                                      fmt::format("the message needs {{{}}}, which this finding lacks; the title is "
+                                                  "shown instead (put that part of the message in [[ ]])",
+                                                  fmt::join(missing, "}, {")),
+                                      rule.id);
+        }
+        for (const auto& step : rule.remediation)
+            for (const auto& wording : step.alternatives)
+                if (auto text = wording.render(shown)) {
+                    f.remediation.push_back(std::move(*text));
+                    break;
+                }
         f.links = rule.links;
         f.facts = std::move(facts);
         f.evidence = std::move(evidence);
