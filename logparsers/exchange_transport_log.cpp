@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "civil_time.hpp"
+#include "csv_row.hpp"
 #include "parser.hpp"
 #include "update_log_common.hpp"
 
@@ -29,37 +30,6 @@ using namespace updlog;
 
 constexpr std::string_view kName = "exchange-transport-log";
 constexpr size_t kMaxColumns = 64;
-
-// Splits one CSV row; quoted cells may hold commas and "" for a quote. Returns false when a
-// quote is left open (the row is then kept as far as it could be read).
-bool split_csv(std::string_view line, std::vector<std::string>& cells) {
-    cells.clear();
-    std::string cell;
-    bool quoted = false, was_quoted = false;
-    for (size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                cell += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cell += c;
-            }
-        } else if (c == '"' && cell.empty() && !was_quoted) {
-            quoted = was_quoted = true;
-        } else if (c == ',') {
-            if (cells.size() < kMaxColumns) cells.push_back(std::move(cell));
-            cell.clear();
-            was_quoted = false;
-        } else if (c != '\r') {
-            cell += c;
-        }
-    }
-    if (cells.size() < kMaxColumns) cells.push_back(std::move(cell));
-    return !quoted;
-}
 
 // "2024-02-21T09:15:02.123Z" -> ms since 1970 (UTC); kNoTime when it is not that shape.
 int64_t parse_iso_utc(std::string_view s) {
@@ -137,7 +107,7 @@ public:
                     // Protocol logs write the fixed schema version 15.0.0.0; tracking logs the build.
                     if (version != "15.0.0.0" && version != "14.0.0.0") server_build = version;
                 } else if (auto v3 = header_value(line, "#Fields:"); !v3.empty()) {
-                    split_csv(v3, columns);
+                    csvrow::split(v3, columns, kMaxColumns);
                     for (auto& c : columns) c = std::string(trim(c));
                 }
                 return;
@@ -146,7 +116,7 @@ public:
                 ++bad_rows;
                 return;
             }
-            if (!split_csv(line, cells)) ++bad_rows;
+            if (!csvrow::split(line, cells, kMaxColumns)) ++bad_rows;
             fields.clear();
             auto cell = [&](std::string_view col) -> std::string_view {
                 for (size_t i = 0; i < columns.size() && i < cells.size(); ++i)

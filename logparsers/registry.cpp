@@ -7,6 +7,7 @@ namespace extriage {
 std::unique_ptr<Parser> make_event_clixml_parser();
 std::unique_ptr<Parser> make_event_xml_parser();
 std::unique_ptr<Parser> make_evtx_binary_parser();
+std::unique_ptr<Parser> make_exchange_queue_listing_parser();
 std::unique_ptr<Parser> make_exchange_setup_parser();
 std::unique_ptr<Parser> make_exchange_transport_log_parser();
 std::unique_ptr<Parser> make_exchange_update_text_parser();
@@ -21,6 +22,7 @@ const std::vector<std::unique_ptr<Parser>>& parsers() {
         v.push_back(make_ldif_err_parser());
         v.push_back(make_service_control_log_parser());
         v.push_back(make_exchange_transport_log_parser());
+        v.push_back(make_exchange_queue_listing_parser());
         v.push_back(make_evtx_binary_parser());
         v.push_back(make_event_clixml_parser());
         v.push_back(make_event_xml_parser());
