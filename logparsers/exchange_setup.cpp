@@ -15,6 +15,7 @@
 #include "decode.hpp"
 #include "parser.hpp"
 #include "setup_stamp.hpp"
+#include "update_log_common.hpp"
 
 namespace extriage {
 
@@ -26,7 +27,6 @@ constexpr size_t kContextLines = 10;               // physical lines kept before
 constexpr size_t kMaxContextLineBytes = 4096;      // per context line (some lines are ~1 MB)
 constexpr size_t kMaxErrorTextBytes = 64 * 1024;   // last_error text kept for the report
 constexpr size_t kMaxHeld = 8;                     // header entries held until the time zone is known
-constexpr int kMaxTruncationWarnings = 20;
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -687,34 +687,11 @@ public:
 
     void parse(ByteSource& source, const std::string& path, RecordSink& sink, DiagSink& diags) const override {
         sink.on_file_begin(path, kName);
-        LineReader reader(source);
         SetupLogState state(path, sink, diags);
-        std::string_view line;
-        uint64_t first_invalid_line = 0;
-        int truncations = 0;
-        while (reader.next(line)) {
-            if (reader.truncated()) {
-                if (++truncations <= kMaxTruncationWarnings)
-                    diags.warning_at_line(path, reader.line_number(),
-                                          fmt::format("line longer than {} bytes; the rest of it was skipped",
-                                                      LineReader::kDefaultMaxLine),
-                                          std::string(kName));
-            }
-            if (first_invalid_line == 0 && reader.invalid_sequences() > 0) first_invalid_line = reader.line_number();
-            state.on_line(line, reader.line_number(), reader.line_offset());
-        }
+        updlog::for_each_line(source, path, kName, diags, [&](std::string_view line, uint64_t number, uint64_t offset) {
+            state.on_line(line, number, offset);
+        });
         state.finish();
-        if (truncations > kMaxTruncationWarnings)
-            diags.warning_at_line(path, 0,
-                                  fmt::format("{} more over-long lines were truncated",
-                                              truncations - kMaxTruncationWarnings),
-                                  std::string(kName));
-        if (reader.invalid_sequences() > 0)
-            diags.warning_at_line(path, first_invalid_line,
-                                  fmt::format("{} invalid {} sequence{} replaced with U+FFFD (first at this line)",
-                                              reader.invalid_sequences(), encoding_name(reader.encoding()),
-                                              reader.invalid_sequences() == 1 ? "" : "s"),
-                                  std::string(kName));
         if (!state.saw_stamped()) diags.error_at_line(path, 0, "no ExchangeSetup.log lines found", std::string(kName));
         sink.on_file_end(path);
     }

@@ -533,16 +533,34 @@ TEST_CASE("exchange-setup: reports a file without any setup log line") {
 }
 
 TEST_CASE("exchange-setup: warns once per file about invalid encoding") {
+    // Valid UTF-8 letters outnumber the stray bytes: a UTF-8 file with damage, not ANSI.
     auto p = parse_bytes(
-        "[03/06/2021 18:37:29.0350] [0] ok\n"
+        "[03/06/2021 18:37:29.0350] [0] M\xC3\xBCller, J\xC3\xBCrgen, G\xC3\xB6ran\n"
         "[03/06/2021 18:37:29.0350] [0] caf\xE9 one\n"
         "[03/06/2021 18:37:29.0350] [0] caf\xE9 two\n");
     REQUIRE(p->sink.records.size() == 3);
+    CHECK(p->sink.records[0].text == "M\xC3\xBCller, J\xC3\xBCrgen, G\xC3\xB6ran");
     CHECK(p->sink.records[1].text == "caf\xEF\xBF\xBD one");
     REQUIRE(p->diags.size() == 1);
     CHECK(p->diags[0].severity == DiagSeverity::warning);
     CHECK(p->diags[0].line == 2);
     CHECK(p->diags[0].message.find("2 invalid utf-8 sequences") != std::string::npos);
+}
+
+TEST_CASE("exchange-setup: reads an ANSI (Windows-1252) log and says so in a note") {
+    auto p = parse_bytes(
+        "[03/06/2021 18:37:29.0350] [0] Starting Microsoft Exchange Server 2019 Setup\n"
+        "[03/06/2021 18:37:29.0350] [0] Logged on user: CONTOSO\\j\xFCrgen.m\xFCller.\n"
+        "[03/06/2021 18:37:29.0350] [1] Setup will use the path 'D:\\Programme\\Gr\xFC\xDF" "e \x80'.\n");
+    REQUIRE(p->sink.records.size() == 3);
+    CHECK(p->sink.records[1].text == "Logged on user: CONTOSO\\j\xC3\xBCrgen.m\xC3\xBCller.");
+    CHECK(p->sink.records[2].text == "Setup will use the path 'D:\\Programme\\Gr\xC3\xBC\xC3\x9F" "e \xE2\x82\xAC'.");
+    REQUIRE(p->sink.segments.size() == 1);
+    CHECK(fact(p->sink.segments[0], "user") == "CONTOSO\\j\xC3\xBCrgen.m\xC3\xBCller");
+    REQUIRE(p->diags.size() == 1);
+    CHECK(p->diags[0].severity == DiagSeverity::note);
+    CHECK(p->diags[0].line == 1);
+    CHECK(p->diags[0].message == "not UTF-8: read as Windows-1252 (ANSI)");
 }
 
 TEST_CASE("exchange-setup: warns about a line longer than the line limit") {
