@@ -128,19 +128,25 @@ Utf8Tally tally_utf8(std::string_view s, bool final) {
     return t;
 }
 
-// Appends the ASCII run at in[i] to out without passing cap. False, with r set, when the cap
-// cut it.
-bool append_ascii_run(std::string_view in, size_t& i, std::string& out, size_t cap, DecodeResult& r) {
-    size_t run = ascii_prefix(in.data() + i, in.size() - i);
-    size_t room = cap - out.size();
-    if (run > room) {
-        out.append(in.data() + i, room);
-        r = {i + room, true};
-        return false;
+// The loop both byte decoders share: ASCII runs are copied whole (never past cap), and
+// step(i, r) decodes what starts at the non-ASCII byte in[i]: it advances i and returns true, or
+// returns false with r set where decoding stops.
+template <class Step>
+DecodeResult decode_bytes(std::string_view in, std::string& out, size_t cap, Step&& step) {
+    size_t i = 0;
+    DecodeResult r;
+    while (i < in.size()) {
+        const size_t run = ascii_prefix(in.data() + i, in.size() - i);
+        const size_t room = cap - out.size();
+        if (run > room) {
+            out.append(in.data() + i, room);
+            return {i + room, true};
+        }
+        out.append(in.data() + i, run);
+        i += run;
+        if (i < in.size() && !step(i, r)) return r;
     }
-    out.append(in.data() + i, run);
-    i += run;
-    return true;
+    return {i, false};
 }
 
 // Appends the UTF-8 of `in` to `out`, replacing each maximal invalid subpart with U+FFFD and
@@ -148,16 +154,18 @@ bool append_ascii_run(std::string_view in, size_t& i, std::string& out, size_t c
 // sequence at the end of `in` is left unconsumed.
 DecodeResult decode_utf8(std::string_view in, std::string& out, size_t cap, bool final, uint64_t& invalid) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-    size_t n = in.size();
-    size_t i = 0;
-    DecodeResult cut;
-    while (i < n) {
-        if (!append_ascii_run(in, i, out, cap, cut)) return cut;
-        if (i >= n) break;
+    const size_t n = in.size();
+    return decode_bytes(in, out, cap, [&](size_t& i, DecodeResult& r) {
         int k = utf8_sequence(p + i, n - i);
-        if (k < 0 && !final) return {i, false};
+        if (k < 0 && !final) {
+            r = {i, false};
+            return false;
+        }
         size_t len = k > 0 ? static_cast<size_t>(k) : 3;
-        if (out.size() + len > cap) return {i, true};
+        if (out.size() + len > cap) {
+            r = {i, true};
+            return false;
+        }
         if (k > 0) {
             out.append(in.data() + i, len);
             i += len;
@@ -166,8 +174,8 @@ DecodeResult decode_utf8(std::string_view in, std::string& out, size_t cap, bool
             ++invalid;
             i += invalid_length(p + i, n - i, k);
         }
-    }
-    return {i, false};
+        return true;
+    });
 }
 
 size_t utf8_length(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
@@ -229,20 +237,18 @@ constexpr uint16_t kCp1252High[32] = {
 // Windows-1252 -> UTF-8 with the same contract as decode_utf8 (every byte is complete).
 DecodeResult decode_cp1252(std::string_view in, std::string& out, size_t cap, uint64_t& invalid) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-    size_t n = in.size();
-    size_t i = 0;
-    DecodeResult cut;
-    while (i < n) {
-        if (!append_ascii_run(in, i, out, cap, cut)) return cut;
-        if (i >= n) break;
+    return decode_bytes(in, out, cap, [&](size_t& i, DecodeResult& r) {
         uint32_t cp = p[i] >= 0xA0 ? p[i] : kCp1252High[p[i] - 0x80];
         if (cp == 0) cp = 0xFFFD;
-        if (out.size() + utf8_length(cp) > cap) return {i, true};
+        if (out.size() + utf8_length(cp) > cap) {
+            r = {i, true};
+            return false;
+        }
         if (cp == 0xFFFD) ++invalid;
         append_utf8(out, cp);
         ++i;
-    }
-    return {i, false};
+        return true;
+    });
 }
 
 // SWAR test: does the 8-byte word contain the byte b?

@@ -146,6 +146,19 @@ def component(log, task, name, description, body=()):
         log.add(1, line, 120)
 
 
+def result_tail(log, succeeded, ms):
+    """The result line and the end-of-setup frame every run finishes with."""
+    if succeeded:
+        log.add(0, "The Exchange Server setup operation completed successfully.", ms)
+    else:
+        log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
+                   "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", ms)
+    log.add(0, "CurrentResult main.run:235: %d" % (0 if succeeded else 1), 1)
+    log.add(0, "CurrentResult setupbase.maincore:396: %d" % (0 if succeeded else 1), 0)
+    log.add(0, "End of Setup", 0)
+    log.add(0, STARS46, 0)
+
+
 def good_upgrade():
     log = Log(dt.datetime(2024, 2, 14, 21, 3, 11, 120000))
     roles = "BridgeheadRole ClientAccessRole MailboxRole FrontendTransportRole AdminToolsRole CafeRole"
@@ -220,11 +233,7 @@ def good_upgrade():
     log.add(1, "Ending processing Start-PostSetup", 10)
     log.add(0, "CurrentResult console.ProcessRunInternal:198: 0", 40)
     log.add(0, "CurrentResult launcherbase.maincore:90: 0", 5)
-    log.add(0, "The Exchange Server setup operation completed successfully.", 1)
-    log.add(0, "CurrentResult main.run:235: 0", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 0", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, True, 1)
     return log.lines
 
 
@@ -272,12 +281,7 @@ def utf16_failed_install():
     log.add(1, "Ending processing Install-BridgeheadRole", 20)
     log.add(0, "CurrentResult console.ProcessRunInternal:198: 1", 10)
     log.add(0, "CurrentResult launcherbase.maincore:90: 1", 5)
-    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
-               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 1)
-    log.add(0, "CurrentResult main.run:235: 1", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 1", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, False, 1)
     return log.lines
 
 
@@ -307,12 +311,7 @@ def two_runs():
                "member of the 'Enterprise Admins' group.", 2)
     log.add(1, "Help URL: https://learn.microsoft.com/Exchange/setupreadiness/GlobalUpdateRequired", 0)
     log.add(1, "Ending processing test-SetupPrerequisites", 15)
-    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
-               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 10)
-    log.add(0, "CurrentResult main.run:235: 1", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 1", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, False, 10)
     # Run 1: the same command from an Enterprise Admins account, forty minutes later.
     log.at(dt.datetime(2023, 11, 7, 16, 53, 2, 810000))
     header(log, "Exchange Server 2019", tz, "CONTOSO\\ea-admin", "15.2.1258.12",
@@ -337,30 +336,13 @@ def two_runs():
     log.add(2, "Ending processing initialize-ExchangeUniversalGroups", 10)
     log.add(1, "Finished executing component tasks.", 45000)
     log.add(1, "Ending processing Install-ExchangeOrganization", 10)
-    log.add(0, "The Exchange Server setup operation completed successfully.", 20)
-    log.add(0, "CurrentResult main.run:235: 0", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 0", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, True, 20)
     return log.lines
 
 
 def prereq_failure_tail(log):
     log.add(1, "Ending processing test-SetupPrerequisites", 15)
-    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
-               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 10)
-    log.add(0, "CurrentResult main.run:235: 1", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 1", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
-
-
-def success_tail(log):
-    log.add(0, "The Exchange Server setup operation completed successfully.", 20)
-    log.add(0, "CurrentResult main.run:235: 0", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 0", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, False, 10)
 
 
 UPGRADE = [("mode", "Upgrade"), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")]
@@ -384,22 +366,44 @@ def culture_dotted_de():
     ([11.05.2024 21.52.40.1000]). Both runs fail a prerequisite; times, runs and findings must
     read as in an en-US log."""
     log = Log(dt.datetime(2024, 11, 5, 21, 14, 2, 331200))
-    log.culture(".")
-    upgrade_run_start(log, "CONTOSO\\admin", "DC01.contoso.com", "EX01", "15.2.1748.10")
-    prereq_block(log, "EX01.contoso.com", "Berlin-HQ", "Berlin-HQ",
-                 override={"PendingRebootWindowsComponents": "True"},
-                 failed=[("PendingRebootWindowsComponents", "There is a pending reboot from a previous installation of a "
-                          "Windows Server role or feature. Please restart the computer and then run Setup again.")])
-    prereq_failure_tail(log)
-    log.at(dt.datetime(2024, 11, 5, 21, 52, 40, 100000))
-    log.culture(".", ".")
-    upgrade_run_start(log, "CONTOSO\\exadmin2", "DC01.contoso.com", "EX01", "15.2.1748.10")
-    prereq_block(log, "EX01.contoso.com", "Berlin-HQ", "Berlin-HQ",
-                 override={"RebootPending": "True"},
-                 failed=[("RebootPending", "A reboot from a previous installation is pending. Please restart the system "
-                          "and then rerun Setup.")])
-    prereq_failure_tail(log)
+    attempts = (
+        (dt.datetime(2024, 11, 5, 21, 14, 2, 331200), ":", "CONTOSO\\admin", "PendingRebootWindowsComponents",
+         "There is a pending reboot from a previous installation of a Windows Server role or feature. Please "
+         "restart the computer and then run Setup again."),
+        (dt.datetime(2024, 11, 5, 21, 52, 40, 100000), ".", "CONTOSO\\exadmin2", "RebootPending",
+         "A reboot from a previous installation is pending. Please restart the system and then rerun Setup."),
+    )
+    for start, time_sep, user, rule, message in attempts:
+        log.at(start)
+        log.culture(".", time_sep)
+        upgrade_run_start(log, user, "DC01.contoso.com", "EX01", "15.2.1748.10")
+        prereq_block(log, "EX01.contoso.com", "Berlin-HQ", "Berlin-HQ", override={rule: "True"},
+                     failed=[(rule, message)])
+        prereq_failure_tail(log)
     return log.lines
+
+
+PREPAREAD = [("preparead", ""), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")]
+PREPAREAD_CMD = "/PrepareAD /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF"
+NOT_ENTERPRISE_ADMIN = ("Global updates need to be made to Active Directory, and this user account isn't a "
+                        "member of the 'Enterprise Admins' group.")
+
+
+def preparead_run(log, tz, user, setup_version, dc, fqdn, site, enterprise_admin):
+    """A /PrepareAD run up to its prerequisite check, where an account outside Enterprise Admins
+    fails (and the run ends)."""
+    header(log, "Exchange Server 2019", tz, user, setup_version, PREPAREAD, PREPAREAD_CMD)
+    log.add(0, "Setup will use the domain controller '%s'." % dc, 1500)
+    log.add(0, "Setup will use the global catalog '%s'." % dc, 0)
+    org_status(log, "Contoso", "False", "True", "True")
+    log.add(0, "The command-line option preparead has been specified.")
+    if enterprise_admin:
+        prereq_block(log, fqdn, site, site, extra=[("Rule", "GlobalUpdateRequired", "False")])
+        return
+    prereq_block(log, fqdn, site, site, extra=[("Rule", "GlobalUpdateRequired", "True")],
+                 failed=[("GlobalUpdateRequired", NOT_ENTERPRISE_ADMIN)])
+    log.add(1, "[REQUIRED] " + NOT_ENTERPRISE_ADMIN, 2)
+    prereq_failure_tail(log)
 
 
 def culture_dash():
@@ -408,33 +412,17 @@ def culture_dash():
     Enterprise Admin, succeeds."""
     log = Log(dt.datetime(2025, 3, 14, 10, 47, 33, 125000))
     log.culture("-")
-    params = [("preparead", ""), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")]
-    cmd = "/PrepareAD /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF"
     tz = "(UTC+01:00) Brussels, Copenhagen, Madrid, Paris"
-    header(log, "Exchange Server 2019", tz, "CONTOSO\\svc-setup", "15.2.1748.10", params, cmd)
-    log.add(0, "Setup will use the domain controller 'DC02.contoso.com'.", 1500)
-    log.add(0, "Setup will use the global catalog 'DC02.contoso.com'.", 0)
-    org_status(log, "Contoso", "False", "True", "True")
-    log.add(0, "The command-line option preparead has been specified.")
-    prereq_block(log, "EX05.contoso.com", "PAR-DC", "PAR-DC",
-                 extra=[("Rule", "GlobalUpdateRequired", "True")],
-                 failed=[("GlobalUpdateRequired", "Global updates need to be made to Active Directory, and this "
-                          "user account isn't a member of the 'Enterprise Admins' group.")])
-    log.add(1, "[REQUIRED] Global updates need to be made to Active Directory, and this user account isn't a "
-               "member of the 'Enterprise Admins' group.", 2)
-    prereq_failure_tail(log)
+    preparead_run(log, tz, "CONTOSO\\svc-setup", "15.2.1748.10", "DC02.contoso.com", "EX05.contoso.com", "PAR-DC",
+                  enterprise_admin=False)
     log.at(dt.datetime(2025, 3, 14, 11, 20, 5, 500000))
-    header(log, "Exchange Server 2019", tz, "CONTOSO\\ea-admin", "15.2.1748.10", params, cmd)
-    log.add(0, "Setup will use the domain controller 'DC02.contoso.com'.", 1500)
-    log.add(0, "Setup will use the global catalog 'DC02.contoso.com'.", 0)
-    org_status(log, "Contoso", "False", "True", "True")
-    log.add(0, "The command-line option preparead has been specified.")
-    prereq_block(log, "EX05.contoso.com", "PAR-DC", "PAR-DC", extra=[("Rule", "GlobalUpdateRequired", "False")])
+    preparead_run(log, tz, "CONTOSO\\ea-admin", "15.2.1748.10", "DC02.contoso.com", "EX05.contoso.com", "PAR-DC",
+                  enterprise_admin=True)
     log.add(1, "Setup launched task 'Install-ExchangeOrganization -DomainController DC02.contoso.com "
                "-OrganizationName Contoso -PrepareOrganization $true'", 200)
     log.add(1, "Beginning processing Install-ExchangeOrganization", 1)
     log.add(1, "Ending processing Install-ExchangeOrganization", 45000)
-    success_tail(log)
+    result_tail(log, True, 20)
     return log.lines
 
 
@@ -444,20 +432,8 @@ def ansi_cp1252():
     facts and the commands. (Computer, DC and site names stay ASCII, as DNS wants them.)"""
     log = Log(dt.datetime(2024, 6, 3, 8, 5, 11, 400000))
     log.culture(".")
-    params = [("preparead", ""), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")]
-    header(log, "Exchange Server 2019", BERLIN, "CONTOSO\\jürgen.müller", "15.2.1544.4", params,
-           "/PrepareAD /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF")
-    log.add(0, "Setup will use the domain controller 'DC-MUC01.contoso.com'.", 1500)
-    log.add(0, "Setup will use the global catalog 'DC-MUC01.contoso.com'.", 0)
-    org_status(log, "Contoso", "False", "True", "True")
-    log.add(0, "The command-line option preparead has been specified.")
-    prereq_block(log, "EX-CGN01.contoso.com", "Koeln", "Koeln",
-                 extra=[("Rule", "GlobalUpdateRequired", "True")],
-                 failed=[("GlobalUpdateRequired", "Global updates need to be made to Active Directory, and this "
-                          "user account isn't a member of the 'Enterprise Admins' group.")])
-    log.add(1, "[REQUIRED] Global updates need to be made to Active Directory, and this user account isn't a "
-               "member of the 'Enterprise Admins' group.", 2)
-    prereq_failure_tail(log)
+    preparead_run(log, BERLIN, "CONTOSO\\jürgen.müller", "15.2.1544.4", "DC-MUC01.contoso.com",
+                  "EX-CGN01.contoso.com", "Koeln", enterprise_admin=False)
     return log.lines
 
 
@@ -473,15 +449,13 @@ def service_control_early():
     log.add(1, "Setup launched task 'Start-PreConfiguration -Mode Upgrade -Roles %s'" % ROLES.replace(" ", ","), 300)
     log.add(1, "Beginning processing Start-PreConfiguration", 1)
     log.add(1, "Processing component 'Stopping Services' (Stopping Exchange services).", 40)
-    log.add(2, "Beginning processing Write-ExchangeSetupLog", 30000)
-    log.add(2, "[ServiceControl.ps1] Disabling service 'MSExchangeEdgeSync'.", 1)
-    log.add(2, "Ending processing Write-ExchangeSetupLog", 1)
-    log.add(2, "Beginning processing Write-ExchangeSetupLog", 160000)
-    log.add(2, "[ServiceControl.ps1] Killing instead of Stopping 'FMS'.", 1)
-    log.add(2, "Ending processing Write-ExchangeSetupLog", 1)
-    log.add(2, "Beginning processing Write-ExchangeSetupLog", 3)
-    log.add(2, "[ServiceControl.ps1] Script completed succesfully.", 1)
-    log.add(2, "Ending processing Write-ExchangeSetupLog", 0)
+    # ServiceControl.ps1 writes to the setup log through Write-ExchangeSetupLog.
+    for before, message, after in ((30000, "Disabling service 'MSExchangeEdgeSync'.", 1),
+                                   (160000, "Killing instead of Stopping 'FMS'.", 1),
+                                   (3, "Script completed succesfully.", 0)):
+        log.add(2, "Beginning processing Write-ExchangeSetupLog", before)
+        log.add(2, "[ServiceControl.ps1] " + message, 1)
+        log.add(2, "Ending processing Write-ExchangeSetupLog", after)
     term = ("The term 'D:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\ManageScheduledTask.ps1' is not "
             "recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of "
             "the name, or if a path was included, verify that the path is correct and try again.")

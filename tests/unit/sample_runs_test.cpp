@@ -7,21 +7,13 @@
 #include <vector>
 
 #include "app/analyze.hpp"
-#include "engine/rule_loader.hpp"
+#include "shipped_rules.hpp"
 
 using namespace extriage;
 
 namespace {
 
-const RuleSet& shipped_rules() {
-    static const std::unique_ptr<RuleSet> rules = [] {
-        DiagSink diags;
-        auto loaded = load_rules({std::string(EXTRIAGE_TEST_SOURCE_DIR) + "/rules"}, diags);
-        REQUIRE(diags.error_count() == 0);
-        return std::make_unique<RuleSet>(std::move(loaded));
-    }();
-    return *rules;
-}
+using testutil::shipped_rules;
 
 AnalysisResult analyse_sample(const std::string& name) {
     DiagSink diags;
