@@ -8,6 +8,7 @@ std::unique_ptr<Parser> make_event_clixml_parser();
 std::unique_ptr<Parser> make_event_xml_parser();
 std::unique_ptr<Parser> make_evtx_binary_parser();
 std::unique_ptr<Parser> make_exchange_setup_parser();
+std::unique_ptr<Parser> make_exchange_transport_log_parser();
 std::unique_ptr<Parser> make_exchange_update_text_parser();
 std::unique_ptr<Parser> make_ldif_err_parser();
 std::unique_ptr<Parser> make_msi_log_parser();
@@ -18,6 +19,7 @@ const std::vector<std::unique_ptr<Parser>>& parsers() {
         std::vector<std::unique_ptr<Parser>> v;
         v.push_back(make_msi_log_parser());
         v.push_back(make_ldif_err_parser());
+        v.push_back(make_exchange_transport_log_parser());
         v.push_back(make_evtx_binary_parser());
         v.push_back(make_event_clixml_parser());
         v.push_back(make_event_xml_parser());

@@ -1,6 +1,7 @@
 // Analysis driver.
 #include "app/analyze.hpp"
 
+#include "app/build_issues.hpp"
 #include "app/builds.hpp"
 
 #include <algorithm>
@@ -69,9 +70,14 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
         // The table is data shipped with the rules; load it once per process (batch workers share it).
         static std::string table_error;
         static const std::optional<BuildTable> table = BuildTable::load(BuildTable::default_path(), table_error);
+        static std::string issues_error;
+        static const std::optional<BuildIssueTable> issues = BuildIssueTable::load(BuildIssueTable::default_path(), issues_error);
         if (table) {
             auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
-            if (today) add_version_advice(result, *table, *today);
+            if (today) add_version_advice(result, *table, *today, issues ? &*issues : nullptr);
+            if (!issues)
+                diags.warning_at_line(BuildIssueTable::default_path(), 0,
+                                      "build-issue table not loaded, no known-issue advice: " + issues_error, "versions");
         } else {
             diags.warning_at_line(BuildTable::default_path(), 0,
                                   "build table not loaded, no version advice: " + table_error, "versions");

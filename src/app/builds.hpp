@@ -99,16 +99,44 @@ private:
 // 2019 build 15.2.9999.1" (or "build ...") otherwise.
 std::string describe_build(const BuildTable& table, const BuildNumber& b);
 
+// The builds one setup run or MSI session tells about. `current` is the build the server runs now
+// (setup: the target if the run succeeded, else installed_version/previous_version; MSI:
+// update_version if the SU installed, else product_version); `before` is the build it ran before
+// the run started (installed/previous version, MSI product version); `target` the build the run
+// installs.
+struct ServerBuilds {
+    const Segment* seg = nullptr;
+    std::optional<BuildNumber> current;
+    std::string current_fact;       // the segment fact the current build came from
+    std::string current_source;     // how to read it
+    std::optional<BuildNumber> before;
+    std::optional<BuildNumber> target;
+    std::string target_fact;
+};
+
+// nullopt when the segment names no build.
+std::optional<ServerBuilds> server_builds_of(const Segment& s);
+// The latest segment with builds of each file, in the order the files were read.
+std::vector<ServerBuilds> latest_server_builds(const AnalysisResult& result);
+// A computed finding about one run's builds, with the build facts of the run as evidence.
+Finding make_build_finding(const ServerBuilds& c, std::string rule_id, std::string title, Level severity);
+
+class BuildIssueTable;
+
 // Version advice for the analysed logs. For the latest setup run / MSI session of each file that
 // names builds, it takes the build the server runs now (setup: the target if the run succeeded,
 // else installed_version/previous_version; MSI: update_version if the SU installed, else
 // product_version) and the target build, and returns findings with rule ids
 // version-out-of-support, version-behind-latest-su and version-unknown-build. The same build seen
 // in several files is reported once (for the first file).
-std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTable& table, const Date& today);
+// With `issues`, advice to install a newer build also names the steps that build needs afterwards.
+std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTable& table, const Date& today,
+                                    const BuildIssueTable* issues = nullptr);
 
 // Appends version_advice() to result.findings and restores the report order
 // (path, run, line, offset, rule id).
-void add_version_advice(AnalysisResult& result, const BuildTable& table, const Date& today);
+// With `issues`, also the version-known-issue and version-post-install findings (app/build_issues.hpp).
+void add_version_advice(AnalysisResult& result, const BuildTable& table, const Date& today,
+                        const BuildIssueTable* issues = nullptr);
 
 }  // namespace extriage

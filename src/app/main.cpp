@@ -162,8 +162,7 @@ int main(int argc, char** argv) {
     try {
         if (*dump) {
             DiagSink diags;
-            std::string out = dump_records(dump_path, parser_name, diags);
-            write_stdout(out);
+            dump_records(dump_path, parser_name, diags, stdout);
             print_diags(diags.snapshot());
             return diags.error_count() ? kExitError : 0;
         }

@@ -360,9 +360,20 @@ struct Engine::Impl {
             }
         };
         if (!holds(rule.match)) return;
+        // Captures come only from leaves of branches that hold: a leaf of an `any` branch that
+        // failed as a whole (say, another event id's data layout) must not lend its captures.
+        std::vector<int> contributing;
+        std::function<void(const Condition&)> collect = [&](const Condition& c) {
+            if (!holds(c)) return;
+            if (c.op == Condition::Op::leaf) contributing.push_back(c.leaf);
+            else if (c.op == Condition::Op::all || c.op == Condition::Op::any)
+                for (const auto& child : c.children) collect(child);
+        };
+        collect(rule.match);
         FactList facts;
         std::vector<Evidence> evidence;
         for (int leaf_index : hits) {
+            if (std::find(contributing.begin(), contributing.end(), leaf_index) == contributing.end()) continue;
             const Leaf& leaf = rule.leaves[static_cast<size_t>(leaf_index)];
             if (leaf.optional) continue;
             Hit hit;

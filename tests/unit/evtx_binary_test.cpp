@@ -649,7 +649,8 @@ TEST_CASE("evtx-binary: the committed samples decode with the expected counts") 
         uint64_t records, bad_chunks;
         size_t errors;
     };
-    const Expect table[] = {{"application-exchange-update.evtx", 15, 0, 0},
+    const Expect table[] = {{"application-exchange-update.evtx", 16, 0, 0},
+                            {"application-exchange-su-installed.evtx", 2, 0, 0},
                             {"system-services.evtx", 13, 0, 0},
                             {"multi-chunk.evtx", 552, 0, 0},
                             {"truncated.evtx", 276, 1, 1},
