@@ -1,6 +1,8 @@
 // Event schema knowledge: which elements are System fields, how EventData/UserData become fields.
 #include "evtx_event.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "event_fields.hpp"
@@ -10,8 +12,9 @@ namespace extriage::evtx {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kSlotNames = {"provider", "event_id", "qualifiers", "level",    "task",
-                                                         "keywords", "channel",  "computer",   "time",     "user_sid"};
+constexpr std::array<std::string_view, 11> kSlotNames = {"provider", "event_id", "qualifiers", "level",
+                                                         "task",     "keywords", "channel",    "computer",
+                                                         "time",     "user_sid", "EventRecordID"};
 
 }  // namespace
 
@@ -115,6 +118,7 @@ void EventBuilder::close_element() {
         else if (name == "Keywords") set(keywords, text_);
         else if (name == "Channel") set(channel, text_);
         else if (name == "Computer") set(computer, text_);
+        else if (name == "EventRecordID") set(xml_record_id, text_);
     } else if (leaf && in_event(3, "EventData")) {
         if (name == "Data") {
             ++data_index_;
@@ -137,6 +141,14 @@ void EventBuilder::close_element() {
     text_.clear();
 }
 
+bool EventBuilder::xml_record_id_is(uint64_t id) const {
+    if (!has_[xml_record_id]) return false;
+    const std::string& s = system_[xml_record_id];
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc() && end == s.data() + s.size() && !s.empty() && value == id;
+}
+
 void EventBuilder::finish(ChunkOutput& out) {
     OutRecord rec;
     rec.offset = offset_;
@@ -153,6 +165,9 @@ void EventBuilder::finish(ChunkOutput& out) {
     for (Slot s : {provider, event_id, qualifiers, level, task, keywords})
         if (has_[s]) field(kSlotNames[s], system_[s]);
     field("record_id", std::to_string(record_id_));
+    // Events saved from another log ("Save Selected Events", extracted records) are renumbered in
+    // their record headers but keep the EventRecordID they were logged with: keep both.
+    if (has_[xml_record_id] && !xml_record_id_is(record_id_)) field("event_record_id", system_[xml_record_id]);
     for (Slot s : {channel, computer})
         if (has_[s]) field(kSlotNames[s], system_[s]);
     scratch_.clear();

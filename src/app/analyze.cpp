@@ -1,9 +1,6 @@
 // Analysis driver.
 #include "app/analyze.hpp"
 
-#include "app/build_issues.hpp"
-#include "app/builds.hpp"
-
 #include <algorithm>
 #include <exception>
 #include <optional>
@@ -12,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/bundle.hpp"
+#include "app/shipped_data.hpp"
 #include "engine/prematch_pipeline.hpp"
 
 namespace extriage {
@@ -67,20 +65,26 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, threads_or_cores(options.threads));
     result.discover = stats;
     if (options.version_advice) {
-        // The table is data shipped with the rules; load it once per process (batch workers share it).
-        static std::string table_error;
-        static const std::optional<BuildTable> table = BuildTable::load(BuildTable::default_path(), table_error);
-        static std::string issues_error;
-        static const std::optional<BuildIssueTable> issues = BuildIssueTable::load(BuildIssueTable::default_path(), issues_error);
-        if (table) {
+        std::string error, issues_error;
+        const BuildIssueTable* issues = shipped_build_issues(issues_error);
+        if (const BuildTable* table = shipped_build_table(error)) {
             auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
-            if (today) add_version_advice(result, *table, *today, issues ? &*issues : nullptr);
+            if (today) add_version_advice(result, *table, *today, issues);
             if (!issues)
-                diags.warning_at_line(BuildIssueTable::default_path(), 0,
+                diags.warning_at_line(shipped_data_path(kBuildIssueFile), 0,
                                       "build-issue table not loaded, no known-issue advice: " + issues_error, "versions");
         } else {
-            diags.warning_at_line(BuildTable::default_path(), 0,
-                                  "build table not loaded, no version advice: " + table_error, "versions");
+            diags.warning_at_line(shipped_data_path(kBuildTableFile), 0, "build table not loaded, no version advice: " + error,
+                                  "versions");
+        }
+    }
+    if (options.decode_error_codes) {
+        std::string error;
+        if (const ErrorCodeTable* codes = shipped_error_codes(error)) {
+            add_decoded_errors(result.findings, *codes);
+        } else {
+            diags.warning_at_line(shipped_data_path(kErrorCodeFile), 0, "error code table not loaded, codes not decoded: " + error,
+                                  "error-codes");
         }
     }
     return result;

@@ -31,6 +31,7 @@ struct AnalyzeOptions {
     DiscoverOptions discover;
     CorrelateOptions correlate;   // attaching event findings to setup runs
     bool version_advice = true;   // add computed version-* findings (src/app/builds.hpp)
+    bool decode_error_codes = true;   // add decoded_error facts to every finding (src/app/error_codes.hpp)
     std::string today;            // "YYYY-MM-DD" for support-lifecycle advice; "" = the system date
     unsigned threads = 0;         // >1: rule matching on a second thread (PrematchPipeline); 0 = by core count
 };

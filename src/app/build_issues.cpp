@@ -7,13 +7,11 @@
 #include <fmt/format.h>
 
 #include "app/tsv_table.hpp"
-#include "engine/rule_loader.hpp"
 
 namespace extriage {
 
 namespace {
 
-constexpr std::string_view kIssuesFile = "exchange-build-issues.tsv";
 
 bool is_kind(std::string_view kind) { return kind == "known-issue" || kind == "pulled" || kind == "post-install"; }
 
@@ -66,18 +64,8 @@ BuildIssueTable BuildIssueTable::parse(std::string_view tsv, std::vector<std::st
 
 std::optional<BuildIssueTable> BuildIssueTable::load(const std::string& path, std::string& error) {
     auto text = read_whole_file(path, error);
-    if (!text) return std::nullopt;
-    std::vector<std::string> errors;
-    BuildIssueTable t = parse(*text, &errors);
-    if (t.rows_.empty()) {
-        error = fmt::format("{}: no rows{}", path, errors.empty() ? "" : " (" + errors.front() + ")");
-        return std::nullopt;
-    }
-    if (!errors.empty()) error = fmt::format("{}: {}", path, errors.front());
-    return t;
+    return text ? parse_tsv_table<BuildIssueTable>(*text, path, "rows", error) : std::nullopt;
 }
-
-std::string BuildIssueTable::default_path() { return default_data_dir() + "/" + std::string(kIssuesFile); }
 
 std::vector<const BuildIssueRow*> BuildIssueTable::issues_for(const BuildNumber& b,
                                                               std::initializer_list<std::string_view> kinds) const {

@@ -34,11 +34,12 @@ public:
     // Parses the TSV (a header line naming the columns; '#' lines are comments). Bad lines are
     // skipped and described in *errors as "line N: ...".
     static BuildIssueTable parse(std::string_view tsv, std::vector<std::string>* errors = nullptr);
+    // Reads and parses a file; nullopt (with `error`) if it cannot be read or has no rows. The
+    // shipped table is loaded by shipped_build_issues() (app/shipped_data.hpp).
     static std::optional<BuildIssueTable> load(const std::string& path, std::string& error);
-    // default_data_dir()/exchange-build-issues.tsv
-    static std::string default_path();
 
     const std::vector<BuildIssueRow>& rows() const { return rows_; }
+    size_t size() const { return rows_.size(); }
     // The first row of each issue of these kinds that applies to `b`, in table order.
     std::vector<const BuildIssueRow*> issues_for(const BuildNumber& b, std::initializer_list<std::string_view> kinds) const;
     // Post-install issues that apply to `to` but not to `from` (a run that moves the server onto them).

@@ -13,13 +13,11 @@
 #include "app/build_issues.hpp"
 #include "app/tsv_table.hpp"
 #include "civil_time.hpp"
-#include "engine/rule_loader.hpp"
 
 namespace extriage {
 
 namespace {
 
-constexpr std::string_view kBuildsFile = "exchange-builds.tsv";
 constexpr int kServicedWindowDays = 45;   // a CU that got an update this close to the newest one is still serviced
 
 std::string_view trim(std::string_view s) {
@@ -150,18 +148,8 @@ BuildTable BuildTable::parse(std::string_view tsv, std::vector<std::string>* err
 
 std::optional<BuildTable> BuildTable::load(const std::string& path, std::string& error) {
     auto text = read_whole_file(path, error);
-    if (!text) return std::nullopt;
-    std::vector<std::string> errors;
-    BuildTable t = parse(*text, &errors);
-    if (t.rows_.empty()) {
-        error = fmt::format("{}: no builds{}", path, errors.empty() ? "" : " (" + errors.front() + ")");
-        return std::nullopt;
-    }
-    if (!errors.empty()) error = fmt::format("{}: {}", path, errors.front());
-    return t;
+    return text ? parse_tsv_table<BuildTable>(*text, path, "builds", error) : std::nullopt;
 }
-
-std::string BuildTable::default_path() { return default_data_dir() + "/" + std::string(kBuildsFile); }
 
 BuildTable::Match BuildTable::lookup(const BuildNumber& b) const {
     auto it = std::upper_bound(rows_.begin(), rows_.end(), b, [](const BuildNumber& x, const BuildInfo& r) { return x < r.build; });
@@ -355,11 +343,13 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
             Finding f = make_build_finding(c, "version-unknown-build", "The build is not in the build table", Level::info);
             common_facts(f);
             add_fact(f, "unknown_build", b->str());
-            const BuildInfo* newest = table.rows().empty() ? nullptr : &table.rows().back();
+            const std::string table_size =
+                table.rows().empty() ? std::string("which is empty")
+                                     : fmt::format("{} builds, newest {}", table.rows().size(), table.rows().back().build.str());
             f.message = fmt::format(
-                "Build {} is not in extriage's build table ({} builds, newest {}); it may be newer than the table, "
-                "an interim or private build, or mistyped in the log.",
-                b->str(), table.rows().size(), newest ? newest->build.str() : std::string("none"));
+                "Build {} is not in extriage's build table ({}); it may be newer than the table, an interim or "
+                "private build, or mistyped in the log.",
+                b->str(), table_size);
             f.remediation = {"Compare the build with Microsoft's build-number list; if it is newer than the table, "
                              "update data/exchange-builds.tsv."};
             f.links = {kBuildsLink};

@@ -69,12 +69,12 @@ public:
     // Parses the TSV (header line naming the columns; '#' lines are comments). Bad lines are
     // skipped and described in *errors as "line N: ...".
     static BuildTable parse(std::string_view tsv, std::vector<std::string>* errors = nullptr);
-    // Reads and parses a file; nullopt (with `error`) if it cannot be read or has no rows.
+    // Reads and parses a file; nullopt (with `error`) if it cannot be read or has no rows. The
+    // shipped table is loaded by shipped_build_table() (app/shipped_data.hpp).
     static std::optional<BuildTable> load(const std::string& path, std::string& error);
-    // default_data_dir()/exchange-builds.tsv
-    static std::string default_path();
 
     const std::vector<BuildInfo>& rows() const { return rows_; }
+    size_t size() const { return rows_.size(); }
 
     struct Match {
         const BuildInfo* info = nullptr;   // the exact row, or the nearest lower one of the same CU

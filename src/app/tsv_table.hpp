@@ -1,5 +1,5 @@
 // Tab-separated data tables under data/: '#' comment lines, one header line naming the columns,
-// then one row per line (CRLF or LF). Shared by the build table and the build-issue table.
+// then one row per line (CRLF or LF). Shared by the build, build-issue and error code tables.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace extriage {
 
@@ -34,5 +36,20 @@ bool read_tsv(std::string_view tsv, std::initializer_list<std::string_view> requ
 
 // The whole file, or nullopt with `error` set ("cannot open PATH").
 std::optional<std::string> read_whole_file(const std::string& path, std::string& error);
+
+// Table::parse(text, &errors) for the text of `origin`: nullopt (with `error`) when no row was
+// read; otherwise `error` names the first skipped line, if any. `what` names the rows ("builds").
+template <typename Table>
+std::optional<Table> parse_tsv_table(std::string_view text, const std::string& origin, std::string_view what,
+                                     std::string& error) {
+    std::vector<std::string> errors;
+    Table t = Table::parse(text, &errors);
+    if (t.size() == 0) {
+        error = fmt::format("{}: no {}{}", origin, what, errors.empty() ? "" : " (" + errors.front() + ")");
+        return std::nullopt;
+    }
+    error = errors.empty() ? std::string() : fmt::format("{}: {}", origin, errors.front());
+    return t;
+}
 
 }  // namespace extriage

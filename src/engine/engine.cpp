@@ -19,6 +19,7 @@ namespace extriage {
 namespace {
 
 constexpr size_t kEvidenceClip = 400;
+constexpr size_t kRecordTextClip = 4096;   // Evidence::record_text: enough for the exception and codes of a record
 constexpr size_t kMaxEachMatchFindings = 200;
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -37,6 +38,18 @@ void clip_into(std::string_view s, std::string& out) {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
     out.assign(s.substr(0, cut));
     out += "…";
+}
+
+// Keeps the record's text for Evidence::record_text when the evidence line does not show all of
+// it (continuation lines, a clipped line, an event's XML), clipped with UTF-8 kept whole.
+void record_text_into(const Record& rec, std::string& out) {
+    if (rec.line_count <= 1 && rec.raw.size() <= kEvidenceClip) {
+        out.clear();
+        return;
+    }
+    size_t cut = std::min(rec.text.size(), kRecordTextClip);
+    while (cut > 0 && cut < rec.text.size() && (static_cast<unsigned char>(rec.text[cut]) & 0xC0) == 0x80) --cut;
+    out.assign(rec.text.substr(0, cut));
 }
 
 // Parses "15.2.1118.20" into numbers; missing parts are 0. False if not a version.
@@ -83,7 +96,7 @@ struct Hit {
 struct DeferredHit {
     bool pending = false;
     uint64_t seq = 0;
-    std::string value, raw, path;
+    std::string value, raw, path, record_text;
     uint64_t line = 0, offset = 0;
     int64_t time_ms = kNoTime;
     bool time_is_utc = false;
@@ -168,6 +181,7 @@ struct Engine::ScopeState {
 struct Engine::Impl {
     const RuleSet& rules;
     DiagSink& diags;
+    mutable std::set<int> warned_incomplete;   // rules whose message lacked a fact (warned once)
     EngineOptions options;
     ScopeState file_state;
     ScopeState run_state;
@@ -281,6 +295,7 @@ struct Engine::Impl {
             }
         }
         clip_into(line_text, out.evidence.text);
+        record_text_into(rec, out.evidence.record_text);
         return true;
     }
 
@@ -320,6 +335,7 @@ struct Engine::Impl {
             d.value.assign(value);
             d.raw.assign(rec.raw);
             d.path.assign(rec.path);
+            record_text_into(rec, d.record_text);
             d.line = rec.line;
             d.offset = rec.offset;
             d.time_ms = rec.time_ms;
@@ -477,10 +493,10 @@ struct Engine::Impl {
         std::vector<Evidence> evidence;
     };
 
-    // Where a leaf's hits are kept: file-scope leaves of file-scope rules in the file state,
-    // everything else (look-back extractors included) in the run state.
+    // Where a leaf's hits are kept: file-scope leaves in the file state, except look-back
+    // extractors, which are kept per run like everything else.
     static bool kept_for_file(const Rule& rule, const Leaf& leaf) {
-        return leaf.scope == Scope::file && rule.scope == Scope::file;
+        return leaf.scope == Scope::file && !looks_back(rule, leaf);
     }
     ScopeState& tracking_state(const Rule& rule, const Leaf& leaf) { return kept_for_file(rule, leaf) ? file_state : run_state; }
 
@@ -588,7 +604,6 @@ struct Engine::Impl {
             if (ls.hit) add_captures(facts, ls.picked.captures);
         }
         add_captures(facts, rule.default_facts);
-        for (const auto& kv : rule.static_facts) facts.push_back(kv);
         auto lookup = [&](std::string_view name) -> std::optional<std::string> {
             if (name.starts_with("run.")) {
                 for (const auto& [k, v] : run_facts)
@@ -600,11 +615,16 @@ struct Engine::Impl {
                 if (k == name) return v;
             return std::nullopt;
         };
+        // Static facts last; one built from values the finding lacks is left out.
+        for (size_t i = 0; i < rule.static_facts.size(); ++i)
+            if (auto v = rule.static_fact_templates[i].render(lookup)) facts.emplace_back(rule.static_facts[i].first, std::move(*v));
         for (const auto& chk : rule.checks) {
-            std::string l = chk.left.render(lookup, "\x01"), r = chk.right.render(lookup, "\x01");
-            if (l.find('\x01') != std::string::npos || r.find('\x01') != std::string::npos) return false;
-            if (!check_holds(chk.op, l, r)) return false;
+            auto l = chk.left.render(lookup), r = chk.right.render(lookup);
+            if (!l || !r || !check_holds(chk.op, *l, *r)) return false;   // a missing value fails the check
         }
+        // An empty capture is no value: the finding leaves it out, as it does any fact the log lacks.
+        facts.erase(std::remove_if(facts.begin(), facts.end(), [](const auto& kv) { return kv.second.empty(); }),
+                    facts.end());
         std::sort(evidence.begin(), evidence.end(), [](const Evidence& x, const Evidence& y) {
             return std::tie(x.path, x.line, x.offset, x.text) < std::tie(y.path, y.line, y.offset, y.text);
         });
@@ -620,8 +640,32 @@ struct Engine::Impl {
         f.severity = rule.severity;
         f.path = path;
         f.segment = segment;
-        f.message = rule.message.render(lookup);
-        for (const auto& step : rule.remediation) f.remediation.push_back(step.render(lookup));
+        // An empty run fact is no value either.
+        auto shown = [&](std::string_view name) -> std::optional<std::string> {
+            auto v = lookup(name);
+            if (v && v->empty()) return std::nullopt;
+            return v;
+        };
+        std::vector<std::string> missing;
+        if (auto m = rule.message.render(shown, &missing)) {
+            f.message = std::move(*m);
+        } else {
+            // The rule put a fact that may be absent outside [[ ]]: say what the rule means
+            // rather than print a gap, and tell (`extriage rules test` fails on this).
+            f.message = rule.title + ".";
+            if (warned_incomplete.insert(rule_index).second)
+                diags.warning_at_line(rule.file, static_cast<uint64_t>(rule.id_pos.line),
+                                      fmt::format("the message needs {{{}}}, which this finding lacks; the title is "
+                                                  "shown instead (put that part of the message in [[ ]])",
+                                                  fmt::join(missing, "}, {")),
+                                      rule.id);
+        }
+        for (const auto& step : rule.remediation)
+            for (const auto& wording : step.alternatives)
+                if (auto text = wording.render(shown)) {
+                    f.remediation.push_back(std::move(*text));
+                    break;
+                }
         f.links = rule.links;
         f.facts = std::move(facts);
         f.evidence = std::move(evidence);
@@ -646,7 +690,10 @@ struct Engine::Impl {
                 rec.time_ms = d.time_ms;
                 rec.time_is_utc = d.time_is_utc;
                 const Leaf& leaf = rules.rules()[r]->leaves[l];
-                if (extract(leaf, rec, d.value, ls.picked)) ls.picked.seq = d.seq;
+                if (extract(leaf, rec, d.value, ls.picked)) {
+                    ls.picked.seq = d.seq;
+                    ls.picked.evidence.record_text.assign(d.record_text);
+                }
                 ls.deferred.pending = false;
             }
         }

@@ -74,6 +74,12 @@ struct RuleExample {
     SourcePos pos;
 };
 
+// One remediation step: its wordings, tried in order. The first whose mandatory facts all have
+// values is shown; when none can be, the step is left out (never shown with a gap).
+struct RemediationStep {
+    std::vector<Template> alternatives;
+};
+
 struct Rule {
     std::string id;
     std::string file;             // path of the YAML file
@@ -86,10 +92,11 @@ struct Rule {
     std::vector<Leaf> leaves;            // match leaves first, then extractors
     Condition match;
     std::vector<Check> checks;
-    FactList static_facts;
+    FactList static_facts;               // name: template source (`facts:`)
+    std::vector<Template> static_fact_templates;   // parallel to static_facts
     FactList default_facts;
     Template message;
-    std::vector<Template> remediation;
+    std::vector<RemediationStep> remediation;
     std::vector<Link> links;
     std::vector<std::string> tags;
     bool each_match = false;             // one finding per matching record (deduplicated)
