@@ -20,13 +20,15 @@ const std::vector<std::unique_ptr<Parser>>& parsers() {
         std::vector<std::unique_ptr<Parser>> v;
         v.push_back(make_msi_log_parser());
         v.push_back(make_ldif_err_parser());
-        v.push_back(make_service_control_log_parser());
         v.push_back(make_exchange_transport_log_parser());
         v.push_back(make_exchange_queue_listing_parser());
         v.push_back(make_evtx_binary_parser());
         v.push_back(make_event_clixml_parser());
         v.push_back(make_event_xml_parser());
+        // Before ServiceControl.log: a setup log's "[date time] [N] " lines also read as
+        // "[time] text", and its first lines may well mention service control.
         v.push_back(make_exchange_setup_parser());
+        v.push_back(make_service_control_log_parser());
         v.push_back(make_exchange_update_text_parser());   // generic "[time] text": last
         return v;
     }();

@@ -197,13 +197,28 @@ struct Engine::Impl {
     bool in_file = false;             // between on_file_begin and on_file_end
     // Per rule: for every leaf that is a sequence step, the owning sequence and its position.
     std::vector<std::vector<std::pair<const Condition*, size_t>>> sequence_steps;
+    // Look-back extractors (`scope: file` in a run or error rule) are tracked per run like the
+    // rule's own leaves. `looked_back` keeps, per rule, their states from the latest finished run
+    // in which any of them matched; a run where none matched borrows those (README, "Extractor
+    // scopes"). So a finding's facts come from one run, never from a later one.
+    ScopeState looked_back;
+    std::vector<char> looked_back_set;      // [rule]: looked_back holds a run's states
+    std::vector<char> has_look_back;        // [rule]: the rule has look-back extractors
+
+    static bool looks_back(const Rule& rule, const Leaf& leaf) {
+        return leaf.optional && leaf.scope == Scope::file && rule.scope != Scope::file;
+    }
 
     Impl(const RuleSet& r, DiagSink& d, EngineOptions o) : rules(r), diags(d), options(o) {
         file_state.reset(rules);
         run_state.reset(rules);
+        reset_look_back();
+        has_look_back.assign(rules.rules().size(), 0);
         sequence_steps.resize(rules.rules().size());
         for (size_t i = 0; i < rules.rules().size(); ++i) {
             const Rule& rule = *rules.rules()[i];
+            for (const Leaf& leaf : rule.leaves)
+                if (looks_back(rule, leaf)) has_look_back[i] = 1;
             sequence_steps[i].assign(rule.leaves.size(), {nullptr, 0});
             std::function<void(const Condition&)> walk = [&](const Condition& c) {
                 if (c.op == Condition::Op::sequence)
@@ -288,7 +303,7 @@ struct Engine::Impl {
         const Rule& rule = *rules.rules()[static_cast<size_t>(rule_index)];
         const Leaf& leaf = rule.leaves[static_cast<size_t>(leaf_index)];
         if (leaf.scope == Scope::error && !error_seen) return;
-        ScopeState& st = leaf.scope == Scope::file ? file_state : run_state;
+        ScopeState& st = tracking_state(rule, leaf);
         st.touched = true;
         LeafState& ls = st.leaves[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
         const bool want = !ls.hit || !leaf.pick_first;
@@ -478,9 +493,44 @@ struct Engine::Impl {
         std::vector<Evidence> evidence;
     };
 
+    // Where a leaf's hits are kept: file-scope leaves in the file state, except look-back
+    // extractors, which are kept per run like everything else.
+    static bool kept_for_file(const Rule& rule, const Leaf& leaf) {
+        return leaf.scope == Scope::file && !looks_back(rule, leaf);
+    }
+    ScopeState& tracking_state(const Rule& rule, const Leaf& leaf) { return kept_for_file(rule, leaf) ? file_state : run_state; }
+
+    // Whether any look-back extractor of the rule matched in the current run.
+    bool run_has_look_back(size_t rule_index) const {
+        const Rule& rule = *rules.rules()[rule_index];
+        for (size_t l = 0; l < rule.leaves.size(); ++l)
+            if (looks_back(rule, rule.leaves[l]) && run_state.leaves[rule_index][l].hit) return true;
+        return false;
+    }
+
     const LeafState& leaf_state(int rule_index, const Leaf& leaf, int leaf_index) const {
-        const ScopeState& st = leaf.scope == Scope::file ? file_state : run_state;
-        return st.leaves[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
+        const auto r = static_cast<size_t>(rule_index);
+        const auto l = static_cast<size_t>(leaf_index);
+        const Rule& rule = *rules.rules()[r];
+        if (looks_back(rule, leaf) && looked_back_set[r] && !run_has_look_back(r)) return looked_back.leaves[r][l];
+        return (kept_for_file(rule, leaf) ? file_state : run_state).leaves[r][l];
+    }
+
+    // At the end of a run (after its evaluation): remember its look-back extractor states for
+    // the later runs of the file that name none of these values themselves.
+    void carry_look_back() {
+        for (size_t r = 0; r < rules.rules().size(); ++r) {
+            if (!has_look_back[r] || !run_has_look_back(r)) continue;
+            const Rule& rule = *rules.rules()[r];
+            for (size_t l = 0; l < rule.leaves.size(); ++l)
+                if (looks_back(rule, rule.leaves[l])) looked_back.leaves[r][l] = run_state.leaves[r][l];
+            looked_back_set[r] = 1;
+        }
+    }
+
+    void reset_look_back() {
+        looked_back.reset(rules);
+        looked_back_set.assign(rules.rules().size(), 0);
     }
 
     static void add_captures(FactList& into, const FactList& from) {
@@ -772,6 +822,7 @@ void Engine::on_file_begin(std::string_view path, std::string_view parser) {
     impl_->parser = std::string(parser);
     impl_->file_state.reset(impl_->rules);
     impl_->run_state.reset(impl_->rules);
+    impl_->reset_look_back();
     impl_->error_seen = false;
     impl_->current_segment = -1;
     impl_->max_segment = -1;
@@ -801,6 +852,7 @@ void Engine::on_segment_end(const Segment& segment) {
     segments_.push_back(segment);
     impl_->max_segment = std::max(impl_->max_segment, segment.index);
     impl_->evaluate(true, segment.facts, segment.index, findings_);
+    impl_->carry_look_back();
     impl_->last_run_facts = segment.facts;
     impl_->run_state.reset(impl_->rules);
     impl_->error_seen = false;
@@ -816,6 +868,7 @@ void Engine::on_file_end(std::string_view) {
         findings_[i].latest = findings_[i].segment < 0 || findings_[i].segment == impl_->max_segment;
     impl_->run_state.reset(impl_->rules);
     impl_->file_state.reset(impl_->rules);
+    impl_->reset_look_back();
 }
 
 }  // namespace extriage

@@ -168,6 +168,70 @@ TEST_CASE("engine: file-scope extractors add facts without deciding the match") 
     CHECK(run(*rs, {{0, "DC is DC1"}}).empty());
 }
 
+TEST_CASE("engine: file-scope extractors take a run's facts from that run, else from the latest earlier run") {
+    const std::string extract =
+        "match: 'failed'\nextract:\n"
+        "  - {pattern: 'DC is (?P<dc>\\S+)', scope: file}\n"
+        "  - {pattern: 'site is (?P<site>\\S+)', scope: file}\n"
+        "defaults: {site: NULL VALUE}";
+    auto rs = rules_from({rule_yaml("x", extract, "{dc} {site}")});
+    auto latest = [](const std::vector<Finding>& fs) {
+        for (const auto& f : fs)
+            if (f.latest) return f.message;
+        return std::string("<none>");
+    };
+    // The diagnosed run names its own DC: no fact of it comes from another run, even one the
+    // run itself leaves out (an empty DC site value is not written as "site is ...").
+    CHECK(latest(run(*rs, {{0, "DC is DC1"}, {0, "site is A"}, {1, "DC is DC2"}, {1, "failed"}})) == "DC2 NULL VALUE");
+    // It names none of them: all come from the latest earlier run that named any.
+    CHECK(latest(run(*rs, {{0, "DC is DC1"}, {0, "site is A"}, {1, "failed"}})) == "DC1 A");
+    CHECK(latest(run(*rs, {{0, "DC is DC1"}, {0, "site is A"}, {1, "DC is DC2"}, {2, "failed"}})) == "DC2 NULL VALUE");
+    CHECK(latest(run(*rs, {{0, "DC is DC1"}, {1, "nothing"}, {2, "failed"}})) == "DC1 NULL VALUE");
+    // Never from a later run: the first run's finding (kept for --all-runs) has no DC.
+    auto fs = run(*rs, {{0, "failed"}, {1, "DC is DC2"}, {1, "site is B"}});
+    REQUIRE(fs.size() == 1);
+    CHECK_FALSE(fs[0].latest);
+    CHECK(fs[0].fact("dc") == nullptr);
+    CHECK(*fs[0].fact("site") == "NULL VALUE");
+    // Nothing carries over into the next file.
+    DiagSink diags;
+    Engine engine(*rs, diags);
+    auto feed = [&](const std::string& path, const std::string& text) {
+        engine.on_file_begin(path, "test");
+        Record r;
+        r.parser = "test";
+        r.path = path;
+        r.line = 1;
+        r.text = text;
+        r.raw = text;
+        r.segment = 0;
+        engine.on_record(r);
+        Segment seg;
+        seg.path = path;
+        seg.index = 0;
+        engine.on_segment_end(seg);
+        engine.on_file_end(path);
+    };
+    feed("a.log", "DC is DC1");
+    feed("b.log", "failed");
+    REQUIRE(engine.findings().size() == 1);
+    CHECK(engine.findings()[0].fact("dc") == nullptr);
+
+    SUBCASE("pick: first chooses within the run, not the file's first value") {
+        auto first = rules_from({rule_yaml(
+            "f", "match: 'failed'\nextract:\n  - {pattern: 'DC is (?P<dc>\\S+)', scope: file, pick: first}", "{dc}")});
+        CHECK(latest(run(*first, {{0, "DC is DC1"}, {1, "DC is DC2"}, {1, "DC is DC3"}, {1, "failed"}})) == "DC2");
+        CHECK(latest(run(*first, {{0, "DC is DC1"}, {0, "DC is DC0"}, {1, "failed"}})) == "DC1");
+    }
+    SUBCASE("a file-scope rule still reads the whole file") {
+        auto whole = rules_from({rule_yaml(
+            "w", "scope: file\nmatch: 'failed'\nextract:\n  - {pattern: 'DC is (?P<dc>\\S+)', scope: file}", "{dc}")});
+        auto got = run(*whole, {{0, "failed"}, {1, "DC is DC2"}});
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].message == "DC2");
+    }
+}
+
 TEST_CASE("engine: checks compare versions and facts") {
     auto rs = rules_from({rule_yaml("same",
                                     "match: 'Setup version: (?P<setup>[\\d.]+)'\n"
