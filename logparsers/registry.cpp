@@ -11,9 +11,11 @@ std::unique_ptr<Parser> make_exchange_queue_listing_parser();
 std::unique_ptr<Parser> make_exchange_setup_parser();
 std::unique_ptr<Parser> make_exchange_transport_log_parser();
 std::unique_ptr<Parser> make_exchange_update_text_parser();
+std::unique_ptr<Parser> make_healthchecker_clixml_parser();
 std::unique_ptr<Parser> make_ldif_err_parser();
 std::unique_ptr<Parser> make_msi_log_parser();
 std::unique_ptr<Parser> make_service_control_log_parser();
+std::unique_ptr<Parser> make_system_state_parser();
 
 const std::vector<std::unique_ptr<Parser>>& parsers() {
     static const std::vector<std::unique_ptr<Parser>> all = [] {
@@ -23,6 +25,8 @@ const std::vector<std::unique_ptr<Parser>>& parsers() {
         v.push_back(make_exchange_transport_log_parser());
         v.push_back(make_exchange_queue_listing_parser());
         v.push_back(make_evtx_binary_parser());
+        v.push_back(make_system_state_parser());
+        v.push_back(make_healthchecker_clixml_parser());   // before event-clixml: both are CLIXML
         v.push_back(make_event_clixml_parser());
         v.push_back(make_event_xml_parser());
         // Before ServiceControl.log: a setup log's "[date time] [N] " lines also read as

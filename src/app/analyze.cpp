@@ -11,6 +11,7 @@
 #include "app/bundle.hpp"
 #include "app/shipped_data.hpp"
 #include "engine/prematch_pipeline.hpp"
+#include "engine/state_facts.hpp"
 
 namespace extriage {
 
@@ -18,10 +19,31 @@ unsigned threads_or_cores(unsigned requested) {
     return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
 
+// The server state that join rules read as {state.name}: a first, cheap pass over the state
+// snapshots and HealthChecker exports among the inputs. State from several servers joins nothing.
+FactList gather_state_facts(const std::vector<InputFile>& inputs, DiagSink& diags) {
+    StateFactCollector state;
+    DiagSink ignored;   // the main pass reports the problems of these files
+    for (const auto& input : inputs) {
+        if (!is_state_parser(input.parser->name())) continue;
+        try {
+            auto source = input.open();
+            input.parser->parse(*source, input.display_path, state, ignored);
+        } catch (const std::exception&) {
+            continue;
+        }
+    }
+    if (state.servers().size() > 1) {
+        diags.warning_at_line("", 0, "state snapshots of several servers: rules that join logs and state are skipped", "state");
+        return {};
+    }
+    return state.facts();
+}
+
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
                               const CorrelateOptions& correlate, unsigned threads) {
     AnalysisResult result;
-    Engine engine(rules, diags);
+    Engine engine(rules, diags, EngineOptions{-1, gather_state_facts(inputs, diags)});
     // With cores to spare, the set matching runs on more threads (same findings either way).
     std::optional<PrematchPipeline> pipeline;
     if (threads > 1) pipeline.emplace(rules, engine, threads - 1);

@@ -3,6 +3,7 @@
 // the leaf's own RE2 runs to get captures and the match position. Conditions are evaluated
 // from the leaf states when a run (segment) or the file ends.
 #include "engine/engine.hpp"
+#include "engine/state_facts.hpp"
 
 #include <algorithm>
 #include <array>
@@ -79,6 +80,7 @@ bool check_holds(Check::Op op, const std::string& left, const std::string& right
         case Check::Op::version_ge: return parse_version(left, a) && parse_version(right, b) && a >= b;
         case Check::Op::same_build:
             return parse_version(left, a) && parse_version(right, b) && a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+        case Check::Op::contains: return list_contains(left, right);
         case Check::Op::different_build:
             return parse_version(left, a) && parse_version(right, b) && !(a[0] == b[0] && a[1] == b[1] && a[2] == b[2]);
     }
@@ -608,6 +610,11 @@ struct Engine::Impl {
             if (name.starts_with("run.")) {
                 for (const auto& [k, v] : run_facts)
                     if (k == name.substr(4)) return v;
+                return std::nullopt;
+            }
+            if (name.starts_with("state.")) {
+                for (const auto& [k, v] : options.state_facts)
+                    if (k == name.substr(6)) return v;
                 return std::nullopt;
             }
             if (name == "file") return path;

@@ -84,6 +84,7 @@ private:
 
 struct EngineOptions {
     int only_rule = -1;            // evaluate just this rule index (rule examples)
+    FactList state_facts;          // the server's state, as {state.name} (engine/state_facts.hpp)
 };
 
 class Engine final : public RecordSink {

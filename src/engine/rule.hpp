@@ -55,7 +55,7 @@ struct WhereClause {
 
 // A comparison between rendered templates, checked after the condition holds.
 struct Check {
-    enum class Op { equals, not_equals, version_lt, version_ge, same_build, different_build };
+    enum class Op { equals, not_equals, version_lt, version_ge, same_build, different_build, contains };
     Template left;
     Op op = Op::equals;
     Template right;
@@ -71,6 +71,7 @@ struct RuleExample {
     std::string log;
     bool expect_match = true;
     FactList facts;               // expected facts (subset) for match examples
+    std::string state;            // a system-state snapshot the example runs with ({state.name} facts)
     SourcePos pos;
 };
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "byte_source.hpp"
+#include "engine/state_facts.hpp"
 #include "parser.hpp"
 
 namespace extriage {
@@ -49,7 +50,15 @@ std::vector<ExampleResult> check_rule_examples(const RuleSet& rules, int rule_in
             continue;
         }
         DiagSink diags;
-        Engine engine(rules, diags, EngineOptions{rule_index});
+        EngineOptions options{rule_index};
+        if (!ex.state.empty()) {
+            // A join example: the snapshot's facts, as analyze would gather them.
+            StateFactCollector state;
+            MemorySource state_src(ex.state);
+            if (const Parser* sp = find_parser("system-state")) sp->parse(state_src, "<example state>", state, diags);
+            options.state_facts = state.facts();
+        }
+        Engine engine(rules, diags, options);
         MemorySource src(ex.log);
         parser->parse(src, "<example>", engine, diags);
         std::vector<const Finding*> hits;

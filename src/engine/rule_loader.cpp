@@ -236,11 +236,11 @@ Check::Op parse_check_op(const YNode& n) {
     static const std::pair<const char*, Check::Op> ops[] = {
         {"equals", Check::Op::equals},           {"not_equals", Check::Op::not_equals},
         {"version_lt", Check::Op::version_lt},   {"version_ge", Check::Op::version_ge},
-        {"same_build", Check::Op::same_build},   {"different_build", Check::Op::different_build}};
+        {"same_build", Check::Op::same_build},   {"different_build", Check::Op::different_build}, {"contains", Check::Op::contains}};
     const std::string& s = scalar(n, "op");
     for (const auto& [name, op] : ops)
         if (s == name) return op;
-    throw RuleError(n.pos, fmt::format("unknown check op '{}' (equals, not_equals, version_lt, version_ge, same_build, different_build)", s));
+    throw RuleError(n.pos, fmt::format("unknown check op '{}' (equals, not_equals, version_lt, version_ge, same_build, different_build, contains)", s));
 }
 
 Template parse_template(const YNode& n, std::string_view what) {
@@ -264,6 +264,7 @@ void collect_leaf_captures(const Rule& rule, std::set<std::string>& names) {
 void validate_placeholders(const Template& t, const std::set<std::string>& known, SourcePos pos) {
     for (const auto& name : t.placeholders()) {
         if (name.starts_with("run.") && name.size() > 4) continue;
+        if (name.starts_with("state.") && name.size() > 6) continue;   // joined server state
         if (known.count(name)) continue;
         throw RuleError(pos, fmt::format("unknown placeholder '{{{}}}': not captured by any pattern, not in facts or defaults (run facts are written {{run.name}})", name));
     }
@@ -309,8 +310,9 @@ RuleExample parse_example(const YNode& n, bool expect_match) {
         return ex;
     }
     if (!n.is_map()) throw RuleError(n.pos, "an example is a log text, or a mapping with 'log' and 'facts'");
-    check_keys(n, {"log", "facts"}, "an example");
+    check_keys(n, {"log", "facts", "state"}, "an example");
     ex.log = scalar(need(n, "log", "an example"), "log");
+    if (auto* st = n.find("state")) ex.state = scalar(*st, "state");
     if (auto* f = n.find("facts")) {
         if (!expect_match) throw RuleError(f->pos, "no_match examples cannot expect facts");
         ex.facts = fact_map(*f, "facts");
