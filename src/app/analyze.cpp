@@ -20,8 +20,10 @@ unsigned threads_or_cores(unsigned requested) {
 }
 
 // The server state that join rules read as {state.name}: a first, cheap pass over the state
-// snapshots and HealthChecker exports among the inputs. State from several servers joins nothing.
-FactList gather_state_facts(const std::vector<InputFile>& inputs, DiagSink& diags) {
+// snapshots and HealthChecker exports among the inputs. It applies to the files in the same folder
+// or bundle folder as the snapshot (and below); state from several servers joins nothing.
+EngineOptions gather_state_facts(const std::vector<InputFile>& inputs, DiagSink& diags) {
+    EngineOptions options;
     StateFactCollector state;
     DiagSink ignored;   // the main pass reports the problems of these files
     for (const auto& input : inputs) {
@@ -32,18 +34,21 @@ FactList gather_state_facts(const std::vector<InputFile>& inputs, DiagSink& diag
         } catch (const std::exception&) {
             continue;
         }
+        const size_t cut = input.display_path.find_last_of("/\\!");
+        options.state_scope.push_back(cut == std::string::npos ? std::string() : input.display_path.substr(0, cut + 1));
     }
     if (state.servers().size() > 1) {
         diags.warning_at_line("", 0, "state snapshots of several servers: rules that join logs and state are skipped", "state");
         return {};
     }
-    return state.facts();
+    options.state_facts = state.facts();
+    return options;
 }
 
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
                               const CorrelateOptions& correlate, unsigned threads) {
     AnalysisResult result;
-    Engine engine(rules, diags, EngineOptions{-1, gather_state_facts(inputs, diags)});
+    Engine engine(rules, diags, gather_state_facts(inputs, diags));
     // With cores to spare, the set matching runs on more threads (same findings either way).
     std::optional<PrematchPipeline> pipeline;
     if (threads > 1) pipeline.emplace(rules, engine, threads - 1);

@@ -613,6 +613,10 @@ struct Engine::Impl {
                 return std::nullopt;
             }
             if (name.starts_with("state.")) {
+                if (!options.state_scope.empty() &&
+                    std::none_of(options.state_scope.begin(), options.state_scope.end(),
+                                 [&](const std::string& prefix) { return path.starts_with(prefix); }))
+                    return std::nullopt;
                 for (const auto& [k, v] : options.state_facts)
                     if (k == name.substr(6)) return v;
                 return std::nullopt;
