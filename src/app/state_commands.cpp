@@ -9,6 +9,7 @@
 #include "app/collect_bundle.hpp"
 #include "app/collect_state.hpp"
 #include "app/preflight.hpp"
+#include "app/shipped_data.hpp"
 #include "byte_source.hpp"
 #include "decode.hpp"
 #include "parser.hpp"
@@ -61,9 +62,9 @@ int run_check_command(const std::string& target, const std::string& state_path, 
         parser = "system-state";
     }
     std::string table_error;
-    auto table = BuildTable::load(BuildTable::default_path(), table_error);
+    const BuildTable* table = shipped_build_table(table_error);
     DiagSink diags;
-    Readiness r = check_readiness(text, parser, target, rules, table ? &*table : nullptr, diags);
+    Readiness r = check_readiness(text, parser, target, rules, table, diags);
     std::fputs(format_readiness(r).c_str(), stdout);
     return r.verdict == Readiness::Verdict::not_ready ? kNotReady : 0;
 }
