@@ -11,6 +11,9 @@
 #include <fmt/format.h>
 
 #include "app/bundle.hpp"
+#include "app/coverage.hpp"
+#include "app/fold.hpp"
+#include "app/outcome.hpp"
 #include "engine/prematch_pipeline.hpp"
 
 namespace extriage {
@@ -42,21 +45,46 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
             diags.error_at_line(input.display_path, 0, "out of memory while parsing this file", std::string(input.parser->name()));
             into_engine.on_file_end(input.display_path);
         }
-        result.files.push_back({input.display_path, std::string(input.parser->name()),
-                                engine.records_seen() - records_before, diags.size() - diags_before,
-                                input.server.empty() ? probe.server() : input.server});
+        const uint64_t records = engine.records_seen() - records_before;
+        // A file that yielded records was read: a record or chunk skipped inside it is a warning,
+        // not an input error. Only a file that yields nothing keeps its errors (exit code 2).
+        if (records > 0) diags.downgrade_errors(diags_before, input.display_path);
+        result.files.push_back({input.display_path, std::string(input.parser->name()), records,
+                                diags.size() - diags_before, input.server.empty() ? probe.server() : input.server,
+                                probe.channel()});
     }
     result.runs = std::move(engine.segments());
     result.findings = std::move(engine.findings());
-    std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+    add_outcome_findings(result);
+    sort_findings(result.findings);
+    correlate_findings(result, correlate);
+    fold_findings(result);
+    add_coverage(result);
+    return result;
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
         uint64_t la = a.evidence.empty() ? 0 : a.evidence.front().line;
         uint64_t lb = b.evidence.empty() ? 0 : b.evidence.front().line;
         uint64_t oa = a.evidence.empty() ? 0 : a.evidence.front().offset;
         uint64_t ob = b.evidence.empty() ? 0 : b.evidence.front().offset;
         return std::tie(a.path, a.segment, la, oa, a.rule_id) < std::tie(b.path, b.segment, lb, ob, b.rule_id);
     });
-    correlate_findings(result, correlate);
-    return result;
+}
+
+void require_readable_input(const std::vector<std::string>& paths, const AnalysisResult& result, DiagSink& diags) {
+    const auto reported = diags.snapshot();
+    bool read = std::any_of(result.files.begin(), result.files.end(), [&](const FileSummary& f) {
+        // A recognised file with no records and no error (an empty event log) was read too.
+        return f.records > 0 || std::none_of(reported.begin(), reported.end(), [&](const Diagnostic& d) {
+                   return d.severity == DiagSeverity::error && d.path == f.path;
+               });
+    });
+    if (read) return;
+    std::string where;
+    for (const auto& p : paths) where += (where.empty() ? "" : ", ") + p;
+    diags.error_at_line("", 0, fmt::format("no log extriage can read was found in {}", where), "discover");
 }
 
 AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,
@@ -65,6 +93,7 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     auto inputs = discover_inputs(paths, options.discover, diags, stats);
     AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, threads_or_cores(options.threads));
     result.discover = stats;
+    require_readable_input(paths, result, diags);
     if (options.version_advice) {
         // The table is data shipped with the rules; load it once per process (batch workers share it).
         static std::string table_error;

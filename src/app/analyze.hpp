@@ -18,6 +18,20 @@ struct FileSummary {
     uint64_t records = 0;
     size_t diagnostics = 0;
     std::string server;     // from the path (InputFile::server), else from the records; "" if unknown
+    std::string channel;    // event logs: the channel of the first record ("Application", "System"); else ""
+};
+
+// An input the analysis would have needed but was not given (app/coverage.hpp).
+struct MissingInput {
+    std::string what;       // "the MSI log of the failed update"
+    std::string why;        // what in the analysed inputs asks for it
+    std::string where;      // where to find it on the server
+};
+
+// A check extriage cannot make from logs: it needs the live server (app/coverage.hpp).
+struct LiveCheck {
+    std::string check;      // "installer cache contents"
+    std::string command;    // what does it on the server
 };
 
 struct AnalysisResult {
@@ -25,6 +39,8 @@ struct AnalysisResult {
     std::vector<Segment> runs;
     std::vector<Finding> findings;
     DiscoverStats discover;
+    std::vector<MissingInput> missing_inputs;
+    std::vector<LiveCheck> live_checks;
 };
 
 struct AnalyzeOptions {
@@ -42,6 +58,13 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
 // `threads` as in AnalyzeOptions.
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
                               const CorrelateOptions& correlate = {}, unsigned threads = 1);
+
+// The report order of findings: file, run, first evidence line (or offset), rule id.
+void sort_findings(std::vector<Finding>& findings);
+
+// Adds the error "no log extriage can read was found in PATH..." when no input yielded anything:
+// nothing recognised, or every recognised file failed before giving a record.
+void require_readable_input(const std::vector<std::string>& paths, const AnalysisResult& result, DiagSink& diags);
 
 // A thread count as the options take it: 0 means the machine's core count.
 unsigned threads_or_cores(unsigned requested);

@@ -410,6 +410,13 @@ private:
     void refuse(const std::string& where, const std::string& message) {
         ++stats_.members_refused;
         diags_.error_at_line(where, 0, message, kOrigin);
+        stats_.skip(where, "member", message);
+    }
+
+    void skip_link(const std::string& where, const std::string& message) {
+        ++stats_.members_refused;
+        diags_.warning_at_line(where, 0, message, kOrigin);
+        stats_.skip(where, "member", message);
     }
 
     void visit(archive_entry* entry, EntryReader& reader, const std::string& name, const std::string& where,
@@ -422,22 +429,16 @@ private:
             return;
         }
         if (const char* target = archive_entry_hardlink(entry)) {
-            ++stats_.members_refused;
-            diags_.warning_at_line(where, 0, fmt::format("hard link member (to '{}') skipped: links are not followed", target),
-                                   kOrigin);
+            skip_link(where, fmt::format("hard link member (to '{}') skipped: links are not followed", target));
             return;
         }
         if (type == AE_IFLNK) {
             const char* target = archive_entry_symlink(entry);
-            ++stats_.members_refused;
-            diags_.warning_at_line(
-                where, 0, fmt::format("symbolic link member (to '{}') skipped: links are not followed", target ? target : ""),
-                kOrigin);
+            skip_link(where, fmt::format("symbolic link member (to '{}') skipped: links are not followed", target ? target : ""));
             return;
         }
         if (type != AE_IFREG) {
-            ++stats_.members_refused;
-            diags_.warning_at_line(where, 0, "not a regular file; skipped", kOrigin);
+            skip_link(where, "not a regular file; skipped");
             return;
         }
         if (archive_entry_is_encrypted(entry)) {
@@ -480,6 +481,7 @@ private:
                 refuse(where, reader.error());
             } else {
                 diags_.error_at_offset(where, reader.produced(), fmt::format("cannot read member: {}", reader.error()), kOrigin);
+                stats_.skip(where, "member", fmt::format("cannot read member: {}", reader.error()));
             }
             reader.reported = true;
             return;
@@ -500,6 +502,7 @@ private:
                 walk(inner.get(), where, depth + 1, size_known ? declared : 0, &reader);
             } catch (const InputError& e) {
                 diags_.error_at_line(where, 0, e.what(), kOrigin);
+                stats_.skip(where, "member", e.what());
                 reader.reported = reader.failed();
             }
             loc_.pop_back();
@@ -510,6 +513,7 @@ private:
             options_.force_parser.empty() ? identify(head, base_name(name)) : find_parser(options_.force_parser);
         if (!parser) {
             ++stats_.files_skipped;
+            stats_.skip(where, "member", head.empty() ? "the member is empty" : "not a log format extriage knows");
             return;
         }
         uint64_t size = declared;
@@ -629,7 +633,9 @@ void discover_archive(const std::string& fs_path, const std::string& display, co
                       DiagSink& diags, DiscoverStats& stats, std::vector<InputFile>& out) {
     ArchivePtr a = new_zip_reader();
     if (archive_read_open_filename(a.get(), fs_path.c_str(), kBlock) != ARCHIVE_OK) {
-        diags.error_at_line(display, 0, fmt::format("cannot open zip: {}", la_error(a.get())), kOrigin);
+        std::string why = fmt::format("cannot open zip: {}", la_error(a.get()));
+        diags.error_at_line(display, 0, why, kOrigin);
+        stats.skip(display, "file", why);
         return;
     }
     ++stats.archives;

@@ -17,6 +17,7 @@
 
 #include "app/archive.hpp"
 #include "app/bundle.hpp"
+#include "text_util.hpp"
 
 namespace extriage {
 
@@ -26,11 +27,6 @@ namespace {
 
 constexpr const char* kOrigin = "batch";
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 // ExchangeLogCollector's <yyyyMd> folder (e.g. 2025123).
 bool is_date_folder(std::string_view name) {

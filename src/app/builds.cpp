@@ -478,13 +478,7 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
 void add_version_advice(AnalysisResult& result, const BuildTable& table, const Date& today) {
     auto advice = version_advice(result, table, today);
     for (auto& f : advice) result.findings.push_back(std::move(f));
-    std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
-        uint64_t la = a.evidence.empty() ? 0 : a.evidence.front().line;
-        uint64_t lb = b.evidence.empty() ? 0 : b.evidence.front().line;
-        uint64_t oa = a.evidence.empty() ? 0 : a.evidence.front().offset;
-        uint64_t ob = b.evidence.empty() ? 0 : b.evidence.front().offset;
-        return std::tie(a.path, a.segment, la, oa, a.rule_id) < std::tie(b.path, b.segment, lb, ob, b.rule_id);
-    });
+    sort_findings(result.findings);
 }
 
 }  // namespace extriage

@@ -5,16 +5,11 @@
 #include <cctype>
 #include <vector>
 
+#include "text_util.hpp"
+
 namespace extriage {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-}
 
 bool all_digits(std::string_view s, size_t min, size_t max) {
     if (s.size() < min || s.size() > max) return false;
@@ -97,6 +92,14 @@ std::string_view server_from_file_name(std::string_view name) {
     return {};
 }
 
+// A channel name as the report shows it; "" for anything that is not a plain name.
+std::string clean_channel(std::string_view channel) {
+    if (channel.size() > 128) return {};
+    for (char c : channel)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return {};
+    return std::string(channel);
+}
+
 }  // namespace
 
 std::string normalize_server(std::string_view name) {
@@ -125,6 +128,7 @@ std::string server_from_path(std::string_view path) {
 
 void ServerProbe::on_file_begin(std::string_view path, std::string_view parser) {
     server_.clear();
+    channel_.clear();
     next_.on_file_begin(path, parser);
 }
 
@@ -133,6 +137,7 @@ void ServerProbe::on_record(const Record& record) {
         std::string_view computer = record.field("computer");
         if (!computer.empty()) server_ = normalize_server(computer);
     }
+    if (channel_.empty()) channel_ = clean_channel(record.field("channel"));
     next_.on_record(record);
 }
 

@@ -21,7 +21,8 @@ std::string server_from_path(std::string_view path);
 std::string normalize_server(std::string_view name);
 
 // Forwards everything to another sink and remembers, per file, the first server the records
-// name (an EVTX record's "computer" field, or a setup run's "server_fqdn" fact).
+// name (an EVTX record's "computer" field, or a setup run's "server_fqdn" fact) and the first
+// event log channel ("Application", "System").
 class ServerProbe final : public RecordSink {
 public:
     explicit ServerProbe(RecordSink& next) : next_(next) {}
@@ -33,10 +34,13 @@ public:
 
     // Server of the file being (or last) parsed; "" if its records never named one.
     const std::string& server() const { return server_; }
+    // Channel of the file being (or last) parsed; "" if its records have none.
+    const std::string& channel() const { return channel_; }
 
 private:
     RecordSink& next_;
     std::string server_;
+    std::string channel_;
 };
 
 }  // namespace extriage

@@ -29,6 +29,15 @@ int64_t earliest_time(const Finding& f) {
     return t;
 }
 
+// The runs an event's distance is measured to: setup runs and MSI sessions (what reports diagnose)
+// when there are any, else every run.
+std::vector<const Segment*> diagnosed_runs(const std::vector<const Segment*>& runs) {
+    std::vector<const Segment*> out;
+    for (const Segment* s : runs)
+        if (kind_rank(s->kind) < 2) out.push_back(s);
+    return out.empty() ? runs : out;
+}
+
 }  // namespace
 
 bool is_event_parser(std::string_view parser) {
@@ -65,13 +74,49 @@ const Segment* related_segment(const std::vector<const Segment*>& runs, int64_t 
     return best;
 }
 
+const Segment* nearest_segment(const std::vector<const Segment*>& runs, int64_t time_ms, int64_t& minutes_before,
+                               int64_t& minutes_after) {
+    const Segment* best = nullptr;
+    using Key = std::tuple<int64_t, int, std::string, int>;   // distance, kind, path, index
+    Key best_key;
+    for (const Segment* s : runs) {
+        if (s->start_ms == kNoTime) continue;
+        const int64_t end = s->end_ms == kNoTime ? s->start_ms : std::max(s->start_ms, s->end_ms);
+        const int64_t distance = time_ms < s->start_ms ? s->start_ms - time_ms : time_ms > end ? time_ms - end : 0;
+        Key key{distance, kind_rank(s->kind), s->path, s->index};
+        if (!best || key < best_key) {
+            best = s;
+            best_key = key;
+        }
+    }
+    minutes_before = minutes_after = 0;
+    if (best) {
+        const int64_t end = best->end_ms == kNoTime ? best->start_ms : std::max(best->start_ms, best->end_ms);
+        if (time_ms < best->start_ms) minutes_before = std::max<int64_t>(1, (best->start_ms - time_ms + 59999) / 60000);
+        else if (time_ms > end) minutes_after = std::max<int64_t>(1, (time_ms - end + 59999) / 60000);
+    }
+    return best;
+}
+
+std::string format_distance(int64_t minutes) {
+    if (minutes < 120) return fmt::format("{} min", minutes);
+    if (minutes < 48 * 60) return fmt::format("{} h", minutes / 60);
+    const int64_t days = minutes / (24 * 60);
+    return fmt::format("{} day{}", days, days == 1 ? "" : "s");
+}
+
+std::string_view run_kind_label(std::string_view kind) {
+    return kind == "setup-run"         ? "setup run"
+           : kind == "msi-session"     ? "MSI session"
+           : kind == "service-control" ? "ServiceControl run"
+                                       : kind;
+}
+
 std::string related_run_label(const RelatedRun& run) {
-    std::string what = run.kind == "setup-run"         ? "setup run"
-                       : run.kind == "msi-session"     ? "MSI session"
-                       : run.kind == "service-control" ? "ServiceControl run"
-                                                       : run.kind;
-    std::string out = run.minutes_after == 0 ? std::string("during ")
-                                             : fmt::format("{} min after ", run.minutes_after);
+    std::string_view what = run_kind_label(run.kind);
+    std::string out = run.minutes_before > 0  ? format_distance(run.minutes_before) + " before "
+                      : run.minutes_after > 0 ? format_distance(run.minutes_after) + " after "
+                                              : std::string("during ");
     out += fmt::format("{} {} of {}", what, run.index + 1, run.file);
     if (run.local_time) out += " (that log has no time zone: its local times were compared as UTC)";
     return out;
@@ -90,6 +135,7 @@ void correlate_findings(AnalysisResult& result, const CorrelateOptions& options)
     std::vector<const Segment*> candidates;
     for (auto& f : result.findings) {
         f.related_run.reset();
+        f.nearest_run.reset();
         auto it = file_of.find(f.path);
         if (it == file_of.end() || !is_event_parser(it->second->parser)) continue;
         const int64_t t = earliest_time(f);
@@ -101,9 +147,11 @@ void correlate_findings(AnalysisResult& result, const CorrelateOptions& options)
             if (!server.empty() && !run_server.empty() && server != run_server) continue;
             candidates.push_back(s);
         }
-        int64_t minutes_after = 0;
+        int64_t minutes_after = 0, minutes_before = 0;
         if (const Segment* s = related_segment(candidates, t, options.window_minutes, minutes_after))
-            f.related_run = RelatedRun{s->path, s->index, s->kind, minutes_after, !s->time_is_utc};
+            f.related_run = RelatedRun{s->path, s->index, s->kind, minutes_after, 0, !s->time_is_utc};
+        else if (const Segment* n = nearest_segment(diagnosed_runs(candidates), t, minutes_before, minutes_after))
+            f.nearest_run = RelatedRun{n->path, n->index, n->kind, minutes_after, minutes_before, !n->time_is_utc};
     }
 }
 

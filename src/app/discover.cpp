@@ -61,11 +61,14 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     } catch (const InputError& e) {
         ++stats.files_seen;
         diags.error_at_line(display, 0, e.what(), "discover");
+        stats.skip(display, "file", e.what());
         return;
     }
     if (looks_like_zip(head) && stream) {
         ++stats.files_seen;
-        diags.error_at_line(display, 0, "a zip bundle must be a regular file (it is read more than once), not a pipe", "discover");
+        const char* why = "a zip bundle must be a regular file (it is read more than once), not a pipe";
+        diags.error_at_line(display, 0, why, "discover");
+        stats.skip(display, "file", why);
         return;
     }
     if (looks_like_zip(head)) {
@@ -81,10 +84,9 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     }
     if (!parser) {
         ++stats.files_skipped;
-        if (explicit_arg) {
-            std::string why = head.empty() ? "the file is empty" : "not a log format extriage knows";
-            diags.error_at_line(display, 0, why, "discover");
-        }
+        std::string why = head.empty() ? "the file is empty" : "not a log format extriage knows";
+        if (explicit_arg) diags.error_at_line(display, 0, why, "discover");
+        stats.skip(display, "file", why);
         return;
     }
     InputFile in;
@@ -106,6 +108,31 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     }
     out.push_back(std::move(in));
 }
+
+// Collects the regular files below `dir` (symlinks are not followed). A sub-folder that cannot be
+// listed is named (a warning and a skipped entry) rather than passed over: its files were not
+// looked at. Returns the error of listing `dir` itself (the caller reports it).
+std::error_code list_files(const fs::path& dir, DiagSink& diags, DiscoverStats& stats, std::vector<fs::path>& files) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    std::vector<fs::path> subdirs;
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::error_code fec;
+        if (it->is_symlink(fec)) continue;
+        if (it->is_directory(fec)) subdirs.push_back(it->path());
+        else if (it->is_regular_file(fec)) files.push_back(it->path());
+    }
+    std::sort(subdirs.begin(), subdirs.end());
+    for (const auto& d : subdirs) {
+        if (std::error_code sub = list_files(d, diags, stats, files)) {
+            std::string why = fmt::format("folder could not be read: {}", sub.message());
+            diags.warning_at_line(d.string(), 0, why + "; the files in it were not checked", "discover");
+            stats.skip(d.string(), "folder", why);
+        }
+    }
+    return ec;
+}
+
 }  // namespace
 
 const Parser* identify(std::string_view head, std::string_view file_name) {
@@ -122,6 +149,7 @@ std::vector<InputFile> discover_inputs(const std::vector<std::string>& paths, co
         auto status = fs::status(p, ec);
         if (ec || !fs::exists(status)) {
             diags.error_at_line(p, 0, "no such file or folder", "discover");
+            stats.skip(p, "file", "no such file or folder");
             continue;
         }
         if (!fs::is_directory(status)) {
@@ -129,12 +157,11 @@ std::vector<InputFile> discover_inputs(const std::vector<std::string>& paths, co
             continue;
         }
         std::vector<fs::path> files;
-        for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            std::error_code fec;
-            if (it->is_regular_file(fec) && !it->is_symlink(fec)) files.push_back(it->path());
+        if (std::error_code lec = list_files(p, diags, stats, files)) {
+            std::string why = fmt::format("cannot walk folder: {}", lec.message());
+            diags.error_at_line(p, 0, why, "discover");
+            stats.skip(p, "folder", why);
         }
-        if (ec) diags.error_at_line(p, 0, fmt::format("cannot walk folder: {}", ec.message()), "discover");
         std::sort(files.begin(), files.end());
         for (const auto& f : files) add_file(f.string(), f.string(), false, options, diags, stats, out);
     }

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
     std::string min_severity = "info";
     std::string parser_name;
     bool all_runs = false;
+    bool brief = false;
     std::string today;
 
     auto* analyze = app.add_subcommand("analyze", "Analyze log files, folders or bundles and report findings");
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
     analyze->add_option("--color", color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}));
     analyze->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
     analyze->add_flag("--all-runs", all_runs, "Also report findings from earlier setup runs in the same log");
+    analyze->add_flag("--brief", brief, "Print only each file's headline: the latest run's outcome, the cause, the first step");
     unsigned threads = 0;
     const char* threads_help = "Threads for one analysis: with 2 or more, rules are matched on the others while one reads "
                                "the logs (default: the core count; 1: one thread)";
@@ -232,6 +234,7 @@ int main(int argc, char** argv) {
         AnalysisResult result = analyze_paths(paths, *rules, diags, aopts);
         ReportOptions ropts;
         ropts.all_runs = all_runs;
+        ropts.brief = brief;
         ropts.min_severity = *parse_level(min_severity);
         auto diag_list = diags.snapshot();
         if (format == "json") {

@@ -10,33 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "text_util.hpp"
+
 namespace extriage {
 
 namespace {
 
 constexpr size_t kEntryTextMax = 300;
 
-// Collapses whitespace (newlines included) and clips at a UTF-8 boundary.
-std::string one_line(std::string_view s, size_t max = kEntryTextMax) {
-    std::string out;
-    bool space = false;
-    for (char c : s) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-        if (out.size() >= max) {
-            while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-            if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-            out += "…";
-            break;
-        }
-    }
-    return out;
-}
+std::string one_line(std::string_view s) { return extriage::one_line(s, kEntryTextMax); }
 
 int kind_rank(TimelineEntry::Kind k) {
     using K = TimelineEntry::Kind;
@@ -253,6 +235,7 @@ Timeline build_timeline(const std::vector<std::string>& paths, const RuleSet& ru
     auto inputs = discover_inputs(paths, options.analyze.discover, diags, stats);
     Timeline tl = build_timeline_from_inputs(std::move(inputs), rules, diags, options);
     tl.analysis.discover = stats;
+    require_readable_input(paths, tl.analysis, diags);
     return tl;
 }
 

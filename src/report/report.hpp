@@ -1,5 +1,6 @@
-// Reporters: a terminal report for people and a JSON document for tools.
-// Both are deterministic: no run timestamps, findings in (file, run, line, rule) order.
+// Reporters: a terminal report for people and a JSON document for tools. Both follow the same
+// outline (report/outline.hpp): per file a headline, then findings cause first. Both are
+// deterministic: no run timestamps, no dependence on thread timing.
 #pragma once
 
 #include <cstdio>
@@ -15,6 +16,7 @@ namespace extriage {
 struct ReportOptions {
     bool color = false;
     bool all_runs = false;          // include findings from earlier runs of the same file
+    bool brief = false;             // text: each file's header and headline only (--brief)
     Level min_severity = Level::info;
 };
 
