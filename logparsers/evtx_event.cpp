@@ -4,14 +4,18 @@
 #include <fmt/format.h>
 
 #include "event_fields.hpp"
+#include "event_message.hpp"
 #include "evtx_text.hpp"
 
 namespace extriage::evtx {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kSlotNames = {"provider", "event_id", "qualifiers", "level",    "task",
-                                                         "keywords", "channel",  "computer",   "time",     "user_sid"};
+constexpr std::array<std::string_view, 11> kSlotNames = {"provider", "event_id", "qualifiers", "level",    "task",
+                                                         "keywords", "channel",  "computer",   "time",     "user_sid",
+                                                         "xml_record_id"};
+// Longest evidence summary line, as the XML and CLIXML parsers keep it.
+constexpr size_t kSummaryMax = 600;
 
 }  // namespace
 
@@ -115,6 +119,7 @@ void EventBuilder::close_element() {
         else if (name == "Keywords") set(keywords, text_);
         else if (name == "Channel") set(channel, text_);
         else if (name == "Computer") set(computer, text_);
+        else if (name == "EventRecordID") set(xml_record_id, text_);
     } else if (leaf && in_event(3, "EventData")) {
         if (name == "Data") {
             ++data_index_;
@@ -176,6 +181,17 @@ void EventBuilder::finish(ChunkOutput& out) {
     rec.fields_count = static_cast<uint32_t>(out.fields.size()) - rec.fields_begin;
     rec.text = out.store(scratch_);
     rec.raw = out.store(raw_);
+
+    // The evidence line: the known template filled with the data values, else the data text.
+    std::vector<std::string_view> values;
+    for (const DataRef& d : data_)
+        if (d.in_text) values.emplace_back(data_buf_.data() + d.value_pos, d.value_len);
+    std::string message = eventlog::render_known_message(system_[provider], system_[event_id], values);
+    if (message.empty()) message = eventlog::resolve_insertions(scratch_);
+    const std::string header_record = std::to_string(record_id_);
+    rec.summary = out.store(eventlog::summary_line(
+        {rec.time_ms, true, system_[provider], system_[event_id], header_record, has_[xml_record_id] ? std::string_view(system_[xml_record_id]) : std::string_view(), message},
+        kSummaryMax));
     out.records.push_back(rec);
 }
 

@@ -1,5 +1,6 @@
 // Turns the XML of one decoded event (as XmlHandler calls) into a normalized record:
-// System fields, EventData/UserData fields, a message-ish text and a one-line raw XML.
+// System fields, EventData/UserData fields, a message-ish text, a one-line raw XML and the
+// evidence summary line (event_message.hpp).
 // It knows the Windows event schema; it knows nothing about BinXML or chunks.
 #pragma once
 
@@ -30,7 +31,7 @@ public:
 
 private:
     enum Slot { provider, event_id, qualifiers, level, task, keywords, channel, computer, system_time, user_sid,
-                slot_count };
+                xml_record_id, slot_count };
     struct DataRef {
         size_t name_pos, name_len, value_pos, value_len;
         bool named, in_text;

@@ -17,6 +17,7 @@
 
 #include "app/archive.hpp"
 #include "app/bundle.hpp"
+#include "report/outline.hpp"
 #include "text_util.hpp"
 
 namespace extriage {
@@ -236,6 +237,14 @@ BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& 
             default: ++s.info; break;
         }
         if (!s.top || f->severity > s.top->severity) s.top = f;
+    }
+    // The latest setup run's cause (its file's headline) is the bundle's answer when it has one,
+    // even if another log holds a more severe finding.
+    if (latest) {
+        const Outline outline = build_outline(bundle.analysis, options);
+        for (const auto& section : outline.sections)
+            if (section.file->path == latest->path && section.headline.top && section.headline.top->severity >= Level::error)
+                s.top = section.headline.top;
     }
     s.files = bundle.analysis.files.size();
     s.input_errors = bundle.errors;

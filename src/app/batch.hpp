@@ -53,7 +53,7 @@ struct BundleSummary {
     std::string installed_version;           // before the latest setup run
     std::string outcome;                     // of the latest setup run; "" if no setup log
     size_t critical = 0, error = 0, warning = 0, info = 0;   // visible findings
-    const Finding* top = nullptr;            // highest severity, first in report order
+    const Finding* top = nullptr;            // the latest setup run's cause, else the highest severity, first in report order
     size_t files = 0;
     size_t input_errors = 0;
 };
