@@ -2,6 +2,7 @@
 #include "app/analyze.hpp"
 
 #include "app/builds.hpp"
+#include "app/knowledge.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -95,14 +96,18 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     result.discover = stats;
     require_readable_input(paths, result, diags);
     if (options.version_advice) {
-        // The table is data shipped with the rules; load it once per process (batch workers share it).
-        static std::string table_error;
-        static const std::optional<BuildTable> table = BuildTable::load(BuildTable::default_path(), table_error);
+        // The table is data shipped with the rules (or --data DIR); loaded once per process.
+        const std::string path = build_table_path(options.data_dir);
+        std::string table_error;
+        const BuildTable* table = shared_build_table(path, table_error);
+        auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
         if (table) {
-            auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
             if (today) add_version_advice(result, *table, *today);
+            if (today && options.warn_stale_table)
+                if (auto stale = stale_table_warning(*table, *today))
+                    diags.warning_at_line(build_table_display(options.data_dir), 0, *stale, "versions");
         } else {
-            diags.warning_at_line(BuildTable::default_path(), 0,
+            diags.warning_at_line(build_table_display(options.data_dir), 0,
                                   "build table not loaded, no version advice: " + table_error, "versions");
         }
     }

@@ -48,6 +48,8 @@ struct AnalyzeOptions {
     CorrelateOptions correlate;   // attaching event findings to setup runs
     bool version_advice = true;   // add computed version-* findings (src/app/builds.hpp)
     std::string today;            // "YYYY-MM-DD" for support-lifecycle advice; "" = the system date
+    std::string data_dir;         // --data DIR: the folder holding exchange-builds.tsv; "" = the bundled data
+    bool warn_stale_table = true; // warn when the build table is more than 90 days old (app/knowledge.hpp)
     unsigned threads = 0;         // >1: rule matching on a second thread (PrematchPipeline); 0 = by core count
 };
 

@@ -17,6 +17,7 @@
 
 #include "app/archive.hpp"
 #include "app/bundle.hpp"
+#include "app/knowledge.hpp"
 #include "report/outline.hpp"
 #include "text_util.hpp"
 
@@ -171,6 +172,7 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
     Progress progress(options.progress, bundles.size());
     std::atomic<size_t> next{0};
     AnalyzeOptions analyze = options.analyze;
+    analyze.warn_stale_table = false;   // said once for the whole batch (run_batch_command), not per bundle
     auto worker = [&] {
         for (;;) {
             size_t i = next.fetch_add(1);
@@ -271,6 +273,14 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
     else out = render_batch_text(result, command.report);
     write_all(out);
 
+    if (options.analyze.version_advice) {
+        std::string error;
+        const std::string path = build_table_path(options.analyze.data_dir);
+        auto today = options.analyze.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.analyze.today);
+        if (const BuildTable* table = shared_build_table(path, error); table && today)
+            if (auto stale = stale_table_warning(*table, *today))
+                std::fprintf(stderr, "%s\n", Diagnostic{DiagSeverity::warning, build_table_display(options.analyze.data_dir), 0, 0, 0, false, *stale, "versions"}.format().c_str());
+    }
     size_t errors = 0;
     for (const auto& d : result.diagnostics) {
         std::fprintf(stderr, "%s\n", d.format().c_str());

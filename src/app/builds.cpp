@@ -73,6 +73,15 @@ std::optional<Date> parse_iso_date(std::string_view s, bool allow_month) {
     return d;
 }
 
+int64_t days_between(const Date& from, const Date& to) { return day_number(to) - day_number(from); }
+
+const BuildInfo* BuildTable::newest_release() const {
+    const BuildInfo* newest = nullptr;
+    for (const auto& row : rows_)
+        if (row.released && (!newest || *row.released > *newest->released)) newest = &row;
+    return newest;
+}
+
 Date system_today() {
     std::time_t now = std::time(nullptr);
     std::tm tm{};

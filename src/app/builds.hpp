@@ -30,6 +30,8 @@ struct Date {
 std::optional<Date> parse_iso_date(std::string_view s, bool allow_month = false);
 // Today's local date from the system clock (the CLI default when --today is not given).
 Date system_today();
+// Days from `from` to `to` (negative when `to` is earlier).
+int64_t days_between(const Date& from, const Date& to);
 
 // An Exchange build "15.2.1544.14". Parts are parsed as numbers, so ExSetup's zero-padded
 // "15.02.1544.014" is the same build. Missing trailing parts are 0 (parts() tells how many).
@@ -89,6 +91,8 @@ public:
     const BuildInfo* latest_for_product(std::string_view product, const Date& today) const;
     // End of support of a product (from any of its rows); nullopt when there is none.
     std::optional<Date> end_of_support(std::string_view product) const;
+    // The row released last (the table's age); nullptr for a table without release dates.
+    const BuildInfo* newest_release() const;
 
 private:
     std::vector<BuildInfo> rows_;   // sorted by build

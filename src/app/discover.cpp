@@ -145,6 +145,10 @@ std::vector<InputFile> discover_inputs(const std::vector<std::string>& paths, co
                                        DiagSink& diags, DiscoverStats& stats) {
     std::vector<InputFile> out;
     for (const auto& p : paths) {
+        if (p == "-") {   // standard input, read once like a pipe
+            add_file("/dev/stdin", "-", true, options, diags, stats, out);
+            continue;
+        }
         std::error_code ec;
         auto status = fs::status(p, ec);
         if (ec || !fs::exists(status)) {

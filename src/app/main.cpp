@@ -12,12 +12,16 @@
 
 #include "app/analyze.hpp"
 #include "app/batch.hpp"
+#include "app/builds.hpp"
 #include "app/dump_records.hpp"
+#include "app/knowledge.hpp"
+#include "app/suggest.hpp"
 #include "app/timeline.hpp"
 #include "app/version.hpp"
 #include "engine/rule_examples.hpp"
 #include "engine/rule_loader.hpp"
 #include "report/report.hpp"
+#include "report/rules_list.hpp"
 
 using namespace extriage;
 
@@ -43,9 +47,29 @@ std::unique_ptr<RuleSet> load_rule_set(const std::vector<std::string>& dirs, Dia
     return std::make_unique<RuleSet>(std::move(rules));
 }
 
-bool is_iso_date(const std::string& s) {
-    return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+// "2025-02-30" and "2025-13-01" are refused, not read as "no date" (which turned version advice off).
+std::string check_date(std::string& s) {
+    return parse_iso_date(s) ? std::string() : "expected a real date YYYY-MM-DD, got '" + s + "'";
+}
+
+std::string parser_names() {
+    std::string out;
+    for (const auto& p : parsers()) out += (out.empty() ? "" : ", ") + std::string(p->name());
+    return out;
+}
+
+// A first argument that is neither an option nor a subcommand: name the closest subcommand.
+bool unknown_subcommand(int argc, char** argv, const CLI::App& app) {
+    if (argc < 2 || argv[1][0] == '-') return false;
+    const std::string word = argv[1];
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); }))
+        names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), word) != names.end() || word == "dump-records") return false;
+    std::string hint = closest_word(word, names);
+    std::fprintf(stderr, "extriage: unknown subcommand '%s'%s\nRun with --help for more information.\n", word.c_str(),
+                 hint.empty() ? "" : ("; did you mean " + hint + "?").c_str());
+    return true;
 }
 
 bool use_color(const std::string& mode) {
@@ -59,8 +83,16 @@ bool use_color(const std::string& mode) {
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"extriage: explains why an Exchange Server setup, CU or SU install failed, and what to do."};
-    app.set_version_flag("--version", std::string(tool_version()));
     app.require_subcommand(1);
+    // -V/--version: the version, the rule count and how old the build table is.
+    app.set_version_flag("-V,--version", [] {
+        DiagSink diags;
+        const std::string dir = default_rules_dir();
+        auto rules = load_rule_set({dir}, diags);
+        std::string text = version_text(diags.error_count() ? nullptr : rules.get(), dir, "", system_today());
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        return text;
+    });
 
     std::vector<std::string> rule_dirs;
     std::vector<std::string> paths;
@@ -72,17 +104,19 @@ int main(int argc, char** argv) {
     bool all_runs = false;
     bool brief = false;
     std::string today;
+    std::string data_dir;
+    const std::string parser_help = "Skip content sniffing and read every file with this parser (" + parser_names() + ")";
 
     auto* analyze = app.add_subcommand("analyze", "Analyze log files, folders or bundles and report findings");
-    analyze->add_option("paths", paths, "Files or folders (e.g. C:\\ExchangeSetupLogs)")->required();
-    analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    analyze->add_option("paths", paths, "Files or folders (e.g. C:\\ExchangeSetupLogs); - reads standard input")->required();
+    analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
     analyze->add_option("--fail-on", fail_on, "Exit 1 when a finding has at least this severity")
-        ->check(CLI::IsMember({"info", "warning", "error", "critical", "never"}));
+        ->check(CLI::IsMember({"info", "warning", "error", "critical", "never"}))->capture_default_str();
     analyze->add_option("--min-severity", min_severity, "Hide findings below this severity")
-        ->check(CLI::IsMember({"info", "warning", "error", "critical"}));
+        ->check(CLI::IsMember({"info", "warning", "error", "critical"}))->capture_default_str();
     analyze->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
-    analyze->add_option("--color", color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}));
-    analyze->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
+    analyze->add_option("--color", color, "Colour output")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+    analyze->add_option("--parser", parser_name, parser_help);
     analyze->add_flag("--all-runs", all_runs, "Also report findings from earlier setup runs in the same log");
     analyze->add_flag("--brief", brief, "Print only each file's headline: the latest run's outcome, the cause, the first step");
     unsigned threads = 0;
@@ -110,15 +144,16 @@ int main(int argc, char** argv) {
     unsigned jobs = 0;
     auto* batch = app.add_subcommand("batch", "Triage many bundles (server zips or folders) in parallel, one row each");
     batch->add_option("paths", paths, "Bundles, or folders of bundles (e.g. C:\\MS_Logs_Collection)")->required();
-    batch->add_option("--format", batch_format, "Output format")->check(CLI::IsMember({"text", "csv", "jsonl"}));
+    batch->add_option("--format", batch_format, "Output format")->check(CLI::IsMember({"text", "csv", "jsonl"}))->capture_default_str();
     batch->add_option("-j,--jobs", jobs, "Bundles analysed in parallel (default: hardware threads)")->check(CLI::Range(1, 1024));
     batch->add_option("--fail-on", fail_on, "Exit 1 when a finding has at least this severity")
-        ->check(CLI::IsMember({"info", "warning", "error", "critical", "never"}));
+        ->check(CLI::IsMember({"info", "warning", "error", "critical", "never"}))->capture_default_str();
     batch->add_option("--min-severity", min_severity, "Hide findings below this severity")
-        ->check(CLI::IsMember({"info", "warning", "error", "critical"}));
+        ->check(CLI::IsMember({"info", "warning", "error", "critical"}))->capture_default_str();
     batch->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
-    batch->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
+    batch->add_option("--parser", parser_name, parser_help);
     batch->add_flag("--all-runs", all_runs, "Also count findings from earlier setup runs in the same log");
+    batch->add_option("--color", color, "Colour output (text)")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
     add_archive_options(batch);
 
     auto* rules_cmd = app.add_subcommand("rules", "Inspect and test the rule set");
@@ -127,33 +162,40 @@ int main(int argc, char** argv) {
     rules_test->add_option("--rules", rule_dirs, "Rule folder or file (repeatable)");
     auto* rules_list = rules_cmd->add_subcommand("list", "List the rules");
     rules_list->add_option("--rules", rule_dirs, "Rule folder or file (repeatable)");
+    rules_list->add_option("--format", format, "Output format (json: every rule with its sources and links)")
+        ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
 
     std::string dump_path;
     auto* dump = app.add_subcommand("dump-records", "Print the normalized records of one file (parser debugging)");
     dump->add_option("path", dump_path, "Log file")->required();
-    dump->add_option("--parser", parser_name, "Parser to use instead of sniffing");
+    dump->add_option("--parser", parser_name, "Parser to use instead of sniffing (" + parser_names() + ")");
     dump->group("");   // hidden: used by golden tests
 
     // timeline: setup runs, errors, events and findings of all inputs in one UTC view (app/timeline.hpp).
     int correlate_window = kDefaultCorrelateWindowMinutes;
     size_t max_entries = 100000;
     auto* timeline = app.add_subcommand("timeline", "One time-ordered view (UTC) of setup runs, errors, events and findings");
-    timeline->add_option("paths", paths, "Files, folders or bundles")->required();
-    timeline->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    timeline->add_option("paths", paths, "Files, folders or bundles; - reads standard input")->required();
+    timeline->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
     timeline->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
-    timeline->add_option("--parser", parser_name, "Skip content sniffing and read every file with this parser");
+    timeline->add_option("--parser", parser_name, parser_help);
     timeline->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 1024));
+    timeline->add_option("--color", color, "Colour output (text)")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
     timeline->add_option("--max-entries", max_entries, "Keep at most this many log records in the timeline")
         ->check(CLI::Range(size_t{1}, size_t{100000000}))->capture_default_str();
     add_archive_options(timeline);
-    for (auto* cmd : {analyze, batch, timeline})
+    for (auto* cmd : {analyze, batch, timeline}) {
         cmd->add_option("--today", today, "Date used for support-lifecycle advice (YYYY-MM-DD; default: the system date)")
-            ->check(CLI::Validator([](std::string& s) { return is_iso_date(s) ? std::string() : std::string("expected YYYY-MM-DD"); }, "DATE"));
+            ->check(CLI::Validator(check_date, "DATE"));
+        cmd->add_option("--data", data_dir, "Folder with a newer exchange-builds.tsv (default: the bundled data)")
+            ->check(CLI::ExistingDirectory);
+    }
     for (auto* cmd : {analyze, timeline})
         cmd->add_option("--correlate-window", correlate_window,
                         "Minutes after a setup run ends during which event findings are still attached to it")
             ->check(CLI::Range(0, 10080))->capture_default_str();
 
+    if (unknown_subcommand(argc, argv, app)) return kExitError;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -174,10 +216,7 @@ int main(int argc, char** argv) {
         auto rules = load_rule_set(rule_dirs, rule_diags);
         if (*rules_cmd) {
             if (*rules_list) {
-                std::string out;
-                for (const auto& r : rules->rules())
-                    out += fmt::format("{:<48} {:<8} {:<6} {}\n", r->id, level_name(r->severity), scope_name(r->scope), r->title);
-                write_stdout(out);
+                write_stdout(render_rules_list(*rules, format));
             } else {
                 auto [passed, failed] = check_all_examples(*rules, rule_diags);
                 print_diags(rule_diags.snapshot());
@@ -202,6 +241,7 @@ int main(int argc, char** argv) {
         AnalyzeOptions aopts;
         aopts.discover.force_parser = parser_name;
         aopts.today = today;
+        aopts.data_dir = data_dir;
         aopts.threads = threads;
         aopts.discover.archive.max_entry_size = *parse_byte_size(max_entry_size);
         aopts.discover.archive.max_total_size = *parse_byte_size(max_total_size);
@@ -214,7 +254,7 @@ int main(int argc, char** argv) {
             topts.max_entries = max_entries;
             Timeline tl = build_timeline(paths, *rules, diags, topts);
             auto diag_list = diags.snapshot();
-            write_stdout(format == "json" ? render_timeline_json(tl, diag_list) : render_timeline_text(tl, {}));
+            write_stdout(format == "json" ? render_timeline_json(tl, diag_list) : render_timeline_text(tl, {}, use_color(color)));
             print_diags(diag_list);
             return diags.error_count() ? kExitError : 0;
         }
@@ -225,6 +265,7 @@ int main(int argc, char** argv) {
             cmd.options.jobs = jobs;
             cmd.options.progress = ::isatty(STDERR_FILENO) != 0;
             cmd.report.all_runs = all_runs;
+            cmd.report.color = use_color(color);
             cmd.report.min_severity = *parse_level(min_severity);
             cmd.format = batch_format;
             cmd.fail_on = fail_on == "never" ? std::nullopt : parse_level(fail_on);

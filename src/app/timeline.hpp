@@ -56,7 +56,7 @@ Timeline build_timeline_from_inputs(std::vector<InputFile> inputs, const RuleSet
 bool timeline_before(const TimelineEntry& a, const TimelineEntry& b);
 
 // report/timeline_text.cpp and report/timeline_json.cpp
-std::string render_timeline_text(const Timeline& timeline, const std::vector<Diagnostic>& diags);
+std::string render_timeline_text(const Timeline& timeline, const std::vector<Diagnostic>& diags, bool color = false);
 std::string render_timeline_json(const Timeline& timeline, const std::vector<Diagnostic>& diags);
 
 }  // namespace extriage

@@ -5,47 +5,18 @@
 #include <algorithm>
 #include <map>
 
-#include <fmt/color.h>
 #include <fmt/format.h>
 
 #include "app/correlate.hpp"
 #include "app/version.hpp"
 #include "report/outline.hpp"
+#include "report/painter.hpp"
 #include "report/report.hpp"
 #include "text_util.hpp"
 
 namespace extriage {
 
 namespace {
-
-class Painter {
-public:
-    explicit Painter(bool color) : color_(color) {}
-    std::string operator()(std::string_view s, fmt::text_style style) const {
-        return color_ ? fmt::format(style, "{}", s) : std::string(s);
-    }
-    std::string severity(Level l) const { return severity_text(level_name(l), l); }
-    std::string severity_text(std::string_view name, Level l) const {
-        switch (l) {
-            case Level::critical: return (*this)(name, fmt::emphasis::bold | fg(fmt::terminal_color::bright_red));
-            case Level::error: return (*this)(name, fmt::emphasis::bold | fg(fmt::terminal_color::red));
-            case Level::warning: return (*this)(name, fmt::emphasis::bold | fg(fmt::terminal_color::yellow));
-            default: return (*this)(name, fg(fmt::terminal_color::cyan));
-        }
-    }
-    std::string outcome(const std::string& o) const {
-        std::string up = o;
-        std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        if (o == "succeeded") return (*this)(up, fmt::emphasis::bold | fg(fmt::terminal_color::green));
-        if (o == "failed") return (*this)(up, fmt::emphasis::bold | fg(fmt::terminal_color::red));
-        return (*this)(up, fmt::emphasis::bold | fg(fmt::terminal_color::yellow));
-    }
-    std::string bold(std::string_view s) const { return (*this)(s, fmt::emphasis::bold); }
-    std::string dim(std::string_view s) const { return (*this)(s, fg(fmt::terminal_color::bright_black)); }
-
-private:
-    bool color_;
-};
 
 constexpr size_t kSkippedListed = 10;   // skipped inputs named in the text (JSON lists all)
 

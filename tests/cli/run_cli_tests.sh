@@ -77,4 +77,37 @@ lacks "brief: no findings" "$tmp/out" "Evidence:"
 expect "min-severity" 1 "$exe" analyze $today --min-severity error --color never "$src/samples/exchange-setup/services-disabled.log"
 contains "min-severity: hidden count" "$tmp/out" "below --min-severity error hidden."
 
+# A mistyped subcommand is named with the closest one.
+expect "unknown subcommand" 2 "$exe" analyse x
+contains "unknown subcommand: suggestion" "$tmp/err" "unknown subcommand 'analyse'; did you mean analyze?"
+
+# Impossible dates are refused, not read as "no date".
+expect "impossible --today (month 13)" 2 "$exe" analyze --today 2025-13-01 "$src/samples/exchange-setup/good-upgrade.log"
+expect "impossible --today (February 30)" 2 "$exe" analyze --today 2025-02-30 "$src/samples/exchange-setup/good-upgrade.log"
+contains "impossible --today: message" "$tmp/err" "expected a real date YYYY-MM-DD"
+
+# -V/--version: version, rule count, the build table and its newest build.
+expect "version" 0 "$exe" -V
+contains "version: rules" "$tmp/out" "rules: "
+contains "version: build table" "$tmp/out" "build table: "
+contains "version: newest build" "$tmp/out" ", newest Exchange Server"
+
+# A build table more than 90 days old is said so; --data reads another table.
+expect "stale build table warns" 0 "$exe" analyze --today 2099-01-01 --color never "$src/samples/exchange-setup/good-upgrade.log"
+contains "stale build table: warning" "$tmp/err" "days before 2099-01-01: updates released since are unknown"
+mkdir "$tmp/data"
+printf 'product\tbuild\trelease_name\trelease_date\ttype\tbase_cu\tend_of_support\tkb_or_release_url\nExchange Server 2019\t15.2.1544.4\tExchange Server 2019 CU14\t2098-11-01\tCU\tCU14\t\t\nExchange Server 2019\t15.2.1544.9\tExchange Server 2019 CU14 SU from the test table\t2098-12-01\tSU\tCU14\t\t\n' > "$tmp/data/exchange-builds.tsv"
+expect "--data reads another table" 0 "$exe" analyze --today 2099-01-01 --data "$tmp/data" --format json "$src/samples/exchange-setup/good-upgrade.log"
+lacks "--data: no stale warning with a fresh table" "$tmp/err" "unknown to the version advice"
+contains "--data: the table's name for the build" "$tmp/out" "Exchange Server 2019 CU14 SU from the test table"
+
+# rules list --format json names every rule with its links.
+expect "rules list json" 0 "$exe" rules list --format json
+contains "rules list json: a rule" "$tmp/out" "\"id\": \"fallback-last-error-context\""
+contains "rules list json: links" "$tmp/out" "\"links\": ["
+
+# - reads standard input.
+expect "standard input" 1 sh -c "'$exe' analyze --today 2026-11-22 --brief - < '$src/samples/exchange-setup/unknown-error.log'"
+contains "standard input: named -" "$tmp/out" "-  (exchange-setup"
+
 exit $fail
