@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "app/bundle.hpp"
+#include "civil_time.hpp"
 #include "app/coverage.hpp"
 #include "app/fold.hpp"
 #include "app/outcome.hpp"
@@ -52,7 +53,7 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
         if (records > 0) diags.downgrade_errors(diags_before, input.display_path);
         result.files.push_back({input.display_path, std::string(input.parser->name()), records,
                                 diags.size() - diags_before, input.server.empty() ? probe.server() : input.server,
-                                probe.channel()});
+                                probe.channel(), probe.last_time_ms(), probe.last_time_is_utc()});
     }
     result.runs = std::move(engine.segments());
     result.findings = std::move(engine.findings());
@@ -88,6 +89,17 @@ void require_readable_input(const std::vector<std::string>& paths, const Analysi
     diags.error_at_line("", 0, fmt::format("no log extriage can read was found in {}", where), "discover");
 }
 
+void set_ages(AnalysisResult& result, const std::string& today_iso) {
+    const auto today = today_iso.empty() ? std::optional<Date>(system_today()) : parse_iso_date(today_iso);
+    if (!today) return;
+    for (auto& f : result.files) {
+        if (f.last_time_ms == kNoTime) continue;
+        const int64_t day = f.last_time_ms >= 0 ? f.last_time_ms / 86400000 : (f.last_time_ms - 86399999) / 86400000;
+        auto [y, m, d] = civil_from_days(day);
+        f.age_days = days_between(Date{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)}, *today);
+    }
+}
+
 AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,
                              const AnalyzeOptions& options) {
     DiscoverStats stats;
@@ -95,6 +107,7 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, threads_or_cores(options.threads));
     result.discover = stats;
     require_readable_input(paths, result, diags);
+    set_ages(result, options.today);
     if (options.version_advice) {
         // The table is data shipped with the rules (or --data DIR); loaded once per process.
         const std::string path = build_table_path(options.data_dir);

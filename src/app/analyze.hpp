@@ -19,7 +19,13 @@ struct FileSummary {
     size_t diagnostics = 0;
     std::string server;     // from the path (InputFile::server), else from the records; "" if unknown
     std::string channel;    // event logs: the channel of the first record ("Application", "System"); else ""
+    int64_t last_time_ms = kNoTime;   // the latest record's time (the log's end)
+    bool last_time_is_utc = false;
+    int64_t age_days = -1;  // days from the log's end to --today (or the system date); -1 when unknown
 };
+
+// A log whose end is older than this many days gets a note with its age in reports.
+inline constexpr int64_t kOldLogDays = 14;
 
 // An input the analysis would have needed but was not given (app/coverage.hpp).
 struct MissingInput {
@@ -60,6 +66,9 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
 // `threads` as in AnalyzeOptions.
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
                               const CorrelateOptions& correlate = {}, unsigned threads = 1);
+
+// Sets FileSummary::age_days from each file's latest record and today ("" = the system date).
+void set_ages(AnalysisResult& result, const std::string& today_iso);
 
 // The report order of findings: file, run, first evidence line (or offset), rule id.
 void sort_findings(std::vector<Finding>& findings);

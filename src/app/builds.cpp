@@ -267,6 +267,8 @@ namespace {
 
 struct Candidate {
     const Segment* seg = nullptr;
+    bool prepares_ad = false;       // /PrepareSchema, /PrepareAD, /PrepareDomain...: installs nothing on the server
+    bool upgrade_unfinished = false;   // a CU upgrade that failed or never ended: the target CU is still to come
     std::optional<BuildNumber> current;
     std::string current_fact;       // the segment fact the current build came from
     std::string current_source;     // how to read it
@@ -285,9 +287,11 @@ std::optional<Candidate> candidate_of(const Segment& s) {
     c.seg = &s;
     const bool succeeded = s.outcome == "succeeded";
     if (s.kind == "setup-run") {
+        const std::string* mode = s.fact("mode");
+        c.prepares_ad = mode && mode->starts_with("Prepare");
         c.target = fact_build(s, "setup_version");
         c.target_fact = "setup_version";
-        if (succeeded && c.target) {
+        if (succeeded && c.target && !c.prepares_ad) {
             c.current = c.target;
             c.current_fact = "setup_version";
             c.current_source = "setup version (the run succeeded)";
@@ -316,6 +320,8 @@ std::optional<Candidate> candidate_of(const Segment& s) {
         return std::nullopt;
     }
     if (!c.current && !c.target) return std::nullopt;
+    c.upgrade_unfinished = s.kind == "setup-run" && !c.prepares_ad && !succeeded && c.current && c.target &&
+                           *c.current < *c.target && !c.current->same_cu(*c.target);
     return c;
 }
 
@@ -430,7 +436,7 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
             f.remediation = {
                 "Plan the move to a supported version: Exchange Server SE (an in-place upgrade from Exchange 2019 CU14/CU15; "
                 "from older versions, a migration).",
-                "Until then, keep the server on the newest update released for its CU."};
+                "Until then, keep the Exchange servers on the newest update released for their CU."};
             f.links = {kUpgradeLink, kBuildsLink};
             out.push_back(std::move(f));
         }
@@ -445,7 +451,12 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
         if (latest_cu->released && latest_product->released)
             cu_serviced = day_number(*latest_product->released) - day_number(*latest_cu->released) <= kServicedWindowDays;
         const bool behind_product = !cu_serviced && ref < latest_product->build;
-        if (!behind_cu && !behind_product) continue;
+        // The update to install next: for a CU upgrade still to finish, the newest one of the target CU.
+        const BuildInfo* target_row = c.target ? table.lookup(*c.target).info : nullptr;
+        const BuildInfo* target_latest = target_row ? table.latest_for_cu(*target_row, today) : nullptr;
+        if (!c.upgrade_unfinished) target_latest = nullptr;
+        const bool target_update_due = target_latest && *c.target < target_latest->build;
+        if (!behind_cu && !behind_product && !target_update_due) continue;
 
         Finding f = make_finding(c, "version-behind-latest-su", "A newer security or hotfix update exists for this build",
                                  Level::warning);
@@ -457,22 +468,46 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
             add_fact(f, "product_latest_build", latest_product->build.str());
             add_fact(f, "product_latest_name", latest_product->name);
         }
+        if (target_latest) {
+            add_fact(f, "target_latest_build", target_latest->build.str());
+            add_fact(f, "target_latest_name", target_latest->name);
+        }
         add_fact(f, "today", today.iso());
         const std::string ref_name = describe_build(table, ref);
         if (behind_cu) {
             f.message = fmt::format("{} ({}) is behind the newest update for its Cumulative Update: {} ({}, released {}).",
                                     ref_name, ref.str(), latest_cu->name, latest_cu->build.str(), latest_cu->release_date);
-            f.remediation.push_back(fmt::format("Install {} (build {}) on this server.", latest_cu->name, latest_cu->build.str()));
-        } else {
+        } else if (!cu_serviced) {
             f.message = fmt::format("{} ({}) is the newest update for its Cumulative Update, but that CU no longer gets updates.",
                                     ref_name, ref.str());
+        } else {
+            f.message = fmt::format("{} ({}) is the newest update for its Cumulative Update.", ref_name, ref.str());
+        }
+        if (target_latest) {
+            f.message += fmt::format(" The upgrade to {} did not finish; the newest update for that CU is {} ({}, released {}).",
+                                     target_name, target_latest->name, target_latest->build.str(), target_latest->release_date);
+            f.remediation.push_back(fmt::format(
+                "Finish the upgrade to {} first (fix the cause of the failed run and run setup again); then install {} "
+                "(build {}), the newest update for that CU, rather than an update for the CU installed now.",
+                target_name, target_latest->name, target_latest->build.str()));
+        } else if (behind_cu && c.prepares_ad) {
+            f.remediation.push_back(fmt::format(
+                "This run prepared Active Directory and installed nothing: once the Exchange servers run {}, install {} "
+                "(build {}) on each of them.",
+                ref_name, latest_cu->name, latest_cu->build.str()));
+        } else if (behind_cu) {
+            f.remediation.push_back(fmt::format("Install {} (build {}) on this server.", latest_cu->name, latest_cu->build.str()));
         }
         if (!cu_serviced) {
             f.message += fmt::format(" The newest {} build is {} ({}).", product, latest_product->name, latest_product->build.str());
-            f.remediation.push_back(fmt::format(
-                "Move to a Cumulative Update that still gets security updates (the newest is in {}): run its Setup.exe "
-                "/Mode:Upgrade, then install the newest SU/HU for it.",
-                latest_product->name));
+            f.remediation.push_back(
+                c.prepares_ad
+                    ? fmt::format("Prepare for a Cumulative Update that still gets security updates (the newest is in {}): run "
+                                  "/PrepareSchema and /PrepareAD from that CU's media, then upgrade each Exchange server with it.",
+                                  latest_product->name)
+                    : fmt::format("Move to a Cumulative Update that still gets security updates (the newest is in {}): run its "
+                                  "Setup.exe /Mode:Upgrade, then install the newest SU/HU for it.",
+                                  latest_product->name));
         }
         if (c.current && c.current_fact == "product_version")
             f.message += " (The MSI product version shows only the CU; SUs installed earlier do not appear in it: check "

@@ -129,6 +129,7 @@ std::string server_from_path(std::string_view path) {
 void ServerProbe::on_file_begin(std::string_view path, std::string_view parser) {
     server_.clear();
     channel_.clear();
+    last_time_ms_ = kNoTime;
     next_.on_file_begin(path, parser);
 }
 
@@ -138,6 +139,10 @@ void ServerProbe::on_record(const Record& record) {
         if (!computer.empty()) server_ = normalize_server(computer);
     }
     if (channel_.empty()) channel_ = clean_channel(record.field("channel"));
+    if (record.time_ms != kNoTime && (last_time_ms_ == kNoTime || record.time_ms > last_time_ms_)) {
+        last_time_ms_ = record.time_ms;
+        last_time_is_utc_ = record.time_is_utc;
+    }
     next_.on_record(record);
 }
 

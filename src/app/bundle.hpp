@@ -22,7 +22,7 @@ std::string normalize_server(std::string_view name);
 
 // Forwards everything to another sink and remembers, per file, the first server the records
 // name (an EVTX record's "computer" field, or a setup run's "server_fqdn" fact) and the first
-// event log channel ("Application", "System").
+// event log channel ("Application", "System"), and the time of its latest record (how old the log is).
 class ServerProbe final : public RecordSink {
 public:
     explicit ServerProbe(RecordSink& next) : next_(next) {}
@@ -36,11 +36,16 @@ public:
     const std::string& server() const { return server_; }
     // Channel of the file being (or last) parsed; "" if its records have none.
     const std::string& channel() const { return channel_; }
+    // Time of the file's latest record (kNoTime if none had a time), and whether it is UTC.
+    int64_t last_time_ms() const { return last_time_ms_; }
+    bool last_time_is_utc() const { return last_time_is_utc_; }
 
 private:
     RecordSink& next_;
     std::string server_;
     std::string channel_;
+    int64_t last_time_ms_ = kNoTime;
+    bool last_time_is_utc_ = false;
 };
 
 }  // namespace extriage

@@ -125,6 +125,8 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
         const FileSummary& f = *s.file;
         files.push_back({{"path", f.path}, {"parser", f.parser}, {"records", f.records}, {"diagnostics", f.diagnostics},
                          {"server", string_or_null(f.server)}, {"channel", string_or_null(f.channel)},
+                         {"last_time", string_or_null(format_time(f.last_time_ms, f.last_time_is_utc, true))},
+                         {"age_days", f.age_days >= 0 ? ordered_json(f.age_days) : ordered_json(nullptr)},
                          {"headline", headline_json(s.headline)}});
         server_of[f.path] = f.server;
     }

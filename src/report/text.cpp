@@ -136,6 +136,9 @@ void append_headline(std::string& out, const Headline& h, const Painter& p) {
 void append_file_header(std::string& out, const FileSummary& file, const Painter& p) {
     std::string what = fmt::format("{}, {} records", file.parser, file.records);
     if (!file.server.empty()) what += ", server " + file.server;
+    // An old log may not describe the server as it is now.
+    if (file.age_days > kOldLogDays)
+        what += fmt::format("; the log ends {}, {} days ago", format_time(file.last_time_ms, file.last_time_is_utc), file.age_days);
     out += fmt::format("{}  {}\n", p.bold(printable(file.path)), p.dim(fmt::format("({})", printable(what))));
 }
 

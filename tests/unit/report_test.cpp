@@ -190,3 +190,20 @@ TEST_CASE("report json: version 2 with headlines, categories, items, skipped inp
     CHECK(j["summary"]["setup_runs"] == 2);
     CHECK(j["summary"]["findings"]["error"] == 3);
 }
+
+TEST_CASE("report: a log older than 14 days says how old it is") {
+    AnalysisResult r;
+    r.files.push_back(make_file(kLog, "exchange-setup"));
+    r.files[0].last_time_ms = 1715436000000;   // 2024-05-11 14:00 UTC
+    r.files[0].last_time_is_utc = true;
+    set_ages(r, "2024-05-20");
+    CHECK(r.files[0].age_days == 9);
+    CHECK(render_text(r, {}, ReportOptions{}).find("days ago") == std::string::npos);
+    set_ages(r, "2026-11-22");
+    CHECK(r.files[0].age_days == 925);
+    CHECK(render_text(r, {}, ReportOptions{}).starts_with(
+        "ExchangeSetup.log  (exchange-setup, 10 records, server EX01; the log ends 2024-05-11 14:00:00 UTC, 925 days ago)\n"));
+    auto j = nlohmann::json::parse(render_json(r, {}, ReportOptions{}));
+    CHECK(j["files"][0]["age_days"] == 925);
+    CHECK(j["files"][0]["last_time"] == "2024-05-11T14:00:00.000Z");
+}
