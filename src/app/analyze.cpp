@@ -1,8 +1,8 @@
 // Analysis driver.
 #include "app/analyze.hpp"
 
-#include "app/builds.hpp"
-#include "app/knowledge.hpp"
+#include "advice/builds.hpp"
+#include "advice/knowledge.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -11,11 +11,11 @@
 
 #include <fmt/format.h>
 
-#include "app/bundle.hpp"
+#include "inputs/bundle.hpp"
 #include "civil_time.hpp"
-#include "app/coverage.hpp"
-#include "app/fold.hpp"
-#include "app/outcome.hpp"
+#include "advice/coverage.hpp"
+#include "advice/fold.hpp"
+#include "advice/outcome.hpp"
 #include "engine/prematch_pipeline.hpp"
 
 namespace extriage {
@@ -63,16 +63,6 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
     fold_findings(result);
     add_coverage(result);
     return result;
-}
-
-void sort_findings(std::vector<Finding>& findings) {
-    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-        uint64_t la = a.evidence.empty() ? 0 : a.evidence.front().line;
-        uint64_t lb = b.evidence.empty() ? 0 : b.evidence.front().line;
-        uint64_t oa = a.evidence.empty() ? 0 : a.evidence.front().offset;
-        uint64_t ob = b.evidence.empty() ? 0 : b.evidence.front().offset;
-        return std::tie(a.path, a.segment, la, oa, a.rule_id) < std::tie(b.path, b.segment, lb, ob, b.rule_id);
-    });
 }
 
 void require_readable_input(const std::vector<std::string>& paths, const AnalysisResult& result, DiagSink& diags) {

@@ -1,53 +1,18 @@
 // The analysis driver: discover inputs, parse each with its parser into the engine, and
-// collect findings, runs and per-file statistics in a deterministic order.
+// collect findings, runs and per-file statistics in a deterministic order (the result types
+// are in model/analysis.hpp).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "app/correlate.hpp"
-#include "app/discover.hpp"
+#include "advice/correlate.hpp"
 #include "diagnostics.hpp"
 #include "engine/engine.hpp"
+#include "inputs/discover.hpp"
+#include "model/analysis.hpp"
 
 namespace extriage {
-
-struct FileSummary {
-    std::string path;
-    std::string parser;
-    uint64_t records = 0;
-    size_t diagnostics = 0;
-    std::string server;     // from the path (InputFile::server), else from the records; "" if unknown
-    std::string channel;    // event logs: the channel of the first record ("Application", "System"); else ""
-    int64_t last_time_ms = kNoTime;   // the latest record's time (the log's end)
-    bool last_time_is_utc = false;
-    int64_t age_days = -1;  // days from the log's end to --today (or the system date); -1 when unknown
-};
-
-// A log whose end is older than this many days gets a note with its age in reports.
-inline constexpr int64_t kOldLogDays = 14;
-
-// An input the analysis would have needed but was not given (app/coverage.hpp).
-struct MissingInput {
-    std::string what;       // "the MSI log of the failed update"
-    std::string why;        // what in the analysed inputs asks for it
-    std::string where;      // where to find it on the server
-};
-
-// A check extriage cannot make from logs: it needs the live server (app/coverage.hpp).
-struct LiveCheck {
-    std::string check;      // "installer cache contents"
-    std::string command;    // what does it on the server
-};
-
-struct AnalysisResult {
-    std::vector<FileSummary> files;
-    std::vector<Segment> runs;
-    std::vector<Finding> findings;
-    DiscoverStats discover;
-    std::vector<MissingInput> missing_inputs;
-    std::vector<LiveCheck> live_checks;
-};
 
 struct AnalyzeOptions {
     DiscoverOptions discover;
@@ -69,9 +34,6 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
 
 // Sets FileSummary::age_days from each file's latest record and today ("" = the system date).
 void set_ages(AnalysisResult& result, const std::string& today_iso);
-
-// The report order of findings: file, run, first evidence line (or offset), rule id.
-void sort_findings(std::vector<Finding>& findings);
 
 // Adds the error "no log extriage can read was found in PATH..." when no input yielded anything:
 // nothing recognised, or every recognised file failed before giving a record.

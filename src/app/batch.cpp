@@ -15,10 +15,9 @@
 
 #include <fmt/format.h>
 
-#include "app/archive.hpp"
-#include "app/bundle.hpp"
-#include "app/knowledge.hpp"
-#include "report/outline.hpp"
+#include "inputs/archive.hpp"
+#include "inputs/bundle.hpp"
+#include "advice/knowledge.hpp"
 #include "text_util.hpp"
 
 namespace extriage {
@@ -210,58 +209,6 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
     for (auto& t : threads) t.join();
     progress.finish();
     return result;
-}
-
-BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& options) {
-    BundleSummary s;
-    s.bundle = bundle.path;
-    if (!bundle.servers.empty()) {
-        s.server = bundle.servers.front();
-        s.other_servers = bundle.servers.size() - 1;
-    }
-    // The latest setup run: the latest start time; without times, the last one listed.
-    const Segment* latest = nullptr;
-    for (const auto& run : bundle.analysis.runs) {
-        if (run.kind != "setup-run") continue;
-        if (!latest || run.start_ms == kNoTime || latest->start_ms == kNoTime || run.start_ms >= latest->start_ms)
-            latest = &run;
-    }
-    if (latest) {
-        if (const std::string* v = latest->fact("setup_version")) s.setup_version = *v;
-        if (const std::string* v = latest->fact("installed_version")) s.installed_version = *v;
-        s.outcome = latest->outcome.empty() ? "unknown" : latest->outcome;
-    }
-    for (const Finding* f : visible_findings(bundle.analysis, options)) {
-        switch (f->severity) {
-            case Level::critical: ++s.critical; break;
-            case Level::error: ++s.error; break;
-            case Level::warning: ++s.warning; break;
-            default: ++s.info; break;
-        }
-        if (!s.top || f->severity > s.top->severity) s.top = f;
-    }
-    // The latest setup run's cause (its file's headline) is the bundle's answer when it has one,
-    // even if another log holds a more severe finding.
-    if (latest) {
-        const Outline outline = build_outline(bundle.analysis, options);
-        for (const auto& section : outline.sections)
-            if (section.file->path == latest->path && section.headline.top && section.headline.top->severity >= Level::error)
-                s.top = section.headline.top;
-    }
-    s.files = bundle.analysis.files.size();
-    s.input_errors = bundle.errors;
-    return s;
-}
-
-std::string csv_field(std::string_view value) {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
 }
 
 int run_batch_command(const BatchCommand& command, const RuleSet& rules) {

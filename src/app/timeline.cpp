@@ -189,19 +189,6 @@ void add_findings(const AnalysisResult& result, std::vector<TimelineEntry>& out)
 
 }  // namespace
 
-std::string_view timeline_kind_name(TimelineEntry::Kind kind) {
-    using K = TimelineEntry::Kind;
-    switch (kind) {
-        case K::run_start: return "run-start";
-        case K::run_end: return "run-end";
-        case K::error: return "error";
-        case K::event: return "event";
-        case K::match: return "match";
-        case K::finding: return "finding";
-    }
-    return "?";
-}
-
 bool timeline_before(const TimelineEntry& a, const TimelineEntry& b) {
     const bool ua = a.time_ms == kNoTime, ub = b.time_ms == kNoTime;
     return std::make_tuple(ua, a.time_ms, std::cref(a.path), a.line, a.offset, kind_rank(a.kind), std::cref(a.rule_id),

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/version.hpp"
+#include "model/version.hpp"
 #include "report/json_common.hpp"
 #include "report/outline.hpp"
 #include "report/report.hpp"

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "app/correlate.hpp"
+#include "model/run_labels.hpp"
 #include "text_util.hpp"
 
 namespace extriage {

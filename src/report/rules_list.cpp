@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "app/version.hpp"
+#include "model/version.hpp"
 
 namespace extriage {
 

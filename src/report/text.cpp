@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "app/correlate.hpp"
-#include "app/version.hpp"
+#include "model/run_labels.hpp"
+#include "model/version.hpp"
 #include "report/outline.hpp"
 #include "report/painter.hpp"
 #include "report/report.hpp"

@@ -2,8 +2,9 @@
 // "local" (a log without a time zone), with file:line (or file@offset) for every entry.
 #include <fmt/format.h>
 
-#include "app/timeline.hpp"
-#include "app/version.hpp"
+#include "model/run_labels.hpp"
+#include "model/timeline.hpp"
+#include "model/version.hpp"
 #include "report/painter.hpp"
 #include "report/report.hpp"
 #include "text_util.hpp"

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "app/analyze.hpp"
-#include "app/builds.hpp"
-#include "app/discover.hpp"
+#include "advice/builds.hpp"
+#include "inputs/discover.hpp"
 #include "byte_source.hpp"
 #include "diagnostics.hpp"
 #include "engine/engine.hpp"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "app/batch.hpp"
-#include "app/bundle.hpp"
+#include "inputs/bundle.hpp"
 #include "engine/rule_loader.hpp"
 #include "zip_test_util.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 
 using namespace extriage;
 

@@ -1,7 +1,7 @@
 // What was not checked: missing inputs the findings ask for, and the live-server checks (issue 9).
 #include <doctest/doctest.h>
 
-#include "app/coverage.hpp"
+#include "advice/coverage.hpp"
 #include "result_test_util.hpp"
 
 using namespace extriage;

@@ -2,7 +2,7 @@
 // the checks that failed only because setup could not read Active Directory (issue 9, issue 15 4e).
 #include <doctest/doctest.h>
 
-#include "app/fold.hpp"
+#include "advice/fold.hpp"
 #include "result_test_util.hpp"
 
 using namespace extriage;

@@ -2,8 +2,8 @@
 // text; and the did-you-mean for subcommands (issue 9).
 #include <doctest/doctest.h>
 
-#include "app/knowledge.hpp"
-#include "app/suggest.hpp"
+#include "advice/knowledge.hpp"
+#include "cli/suggest.hpp"
 
 using namespace extriage;
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "app/outcome.hpp"
+#include "advice/outcome.hpp"
 #include "result_test_util.hpp"
 
 using namespace extriage;

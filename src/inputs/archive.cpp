@@ -16,7 +16,7 @@
 // size cap and the compression-ratio guard on what is actually produced (declared sizes can
 // lie). Entries whose size is unknown (streamed zips with data descriptors) are drained through
 // an EntryReader too, because libarchive would otherwise skip them by inflating them unchecked.
-#include "app/archive.hpp"
+#include "inputs/archive.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -30,8 +30,8 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
-#include "app/bundle.hpp"
-#include "app/discover.hpp"
+#include "inputs/bundle.hpp"
+#include "inputs/discover.hpp"
 
 namespace extriage {
 

@@ -10,7 +10,7 @@
 
 #include <string_view>
 
-#include "app/analyze.hpp"
+#include "model/analysis.hpp"
 
 namespace extriage {
 

@@ -2,7 +2,7 @@
 // [start, end]; an event up to `window` minutes after the end still belongs to it (services
 // crash, OWA breaks and MSI summaries land after setup.exe exits). Runs whose log had no time
 // zone are compared as if their local clock were UTC, and the attachment says so.
-#include "app/correlate.hpp"
+#include "advice/correlate.hpp"
 
 #include <algorithm>
 #include <map>
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "app/analyze.hpp"
+#include "model/analysis.hpp"
 
 namespace extriage {
 
@@ -39,10 +39,6 @@ std::vector<const Segment*> diagnosed_runs(const std::vector<const Segment*>& ru
 }
 
 }  // namespace
-
-bool is_event_parser(std::string_view parser) {
-    return parser == "evtx-binary" || parser == "event-xml" || parser == "event-clixml";
-}
 
 const Segment* related_segment(const std::vector<const Segment*>& runs, int64_t time_ms, int window_minutes,
                                int64_t& minutes_after) {
@@ -96,30 +92,6 @@ const Segment* nearest_segment(const std::vector<const Segment*>& runs, int64_t 
         else if (time_ms > end) minutes_after = std::max<int64_t>(1, (time_ms - end + 59999) / 60000);
     }
     return best;
-}
-
-std::string format_distance(int64_t minutes) {
-    if (minutes < 120) return fmt::format("{} min", minutes);
-    if (minutes < 48 * 60) return fmt::format("{} h", minutes / 60);
-    const int64_t days = minutes / (24 * 60);
-    return fmt::format("{} day{}", days, days == 1 ? "" : "s");
-}
-
-std::string_view run_kind_label(std::string_view kind) {
-    return kind == "setup-run"         ? "setup run"
-           : kind == "msi-session"     ? "MSI session"
-           : kind == "service-control" ? "ServiceControl run"
-                                       : kind;
-}
-
-std::string related_run_label(const RelatedRun& run) {
-    std::string_view what = run_kind_label(run.kind);
-    std::string out = run.minutes_before > 0  ? format_distance(run.minutes_before) + " before "
-                      : run.minutes_after > 0 ? format_distance(run.minutes_after) + " after "
-                                              : std::string("during ");
-    out += fmt::format("{} {} of {}", what, run.index + 1, run.file);
-    if (run.local_time) out += " (that log has no time zone: its local times were compared as UTC)";
-    return out;
 }
 
 void correlate_findings(AnalysisResult& result, const CorrelateOptions& options) {

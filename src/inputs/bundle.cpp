@@ -1,5 +1,5 @@
 // Server names from bundle paths and from records (see bundle.hpp for the layouts recognised).
-#include "app/bundle.hpp"
+#include "inputs/bundle.hpp"
 
 #include <array>
 #include <cctype>

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/finding.hpp"
+#include "model/run_labels.hpp"
 #include "record.hpp"
 
 namespace extriage {
@@ -22,25 +23,12 @@ struct CorrelateOptions {
     int window_minutes = kDefaultCorrelateWindowMinutes;   // --correlate-window MIN: reach after a run ends
 };
 
-// Parsers whose findings are events (and so get attached to runs).
-bool is_event_parser(std::string_view parser);
-
 // Sets related_run on every event finding of `result` (and clears stale ones). Runs and events
 // must come from the same server when both name one. Deterministic: the run that contains the
 // event wins over one that ended before it; then the latest start (or end); then path and index.
 // An event outside every run's window gets nearest_run instead: the run closest in time, with
 // the distance (minutes_before its start or minutes_after its end).
 void correlate_findings(AnalysisResult& result, const CorrelateOptions& options = {});
-
-// "setup run", "MSI session", "ServiceControl run" for a Segment::kind (the kind itself otherwise).
-std::string_view run_kind_label(std::string_view kind);
-
-// "during setup run 2 of C:\ExchangeSetupLogs\ExchangeSetup.log", "12 min after MSI session 1 of x.log",
-// "666 days before setup run 1 of x.log", with a note when the run's times are server-local.
-std::string related_run_label(const RelatedRun& run);
-
-// "45 min", "5 h", "666 days": a distance in minutes, rounded down to the unit shown.
-std::string format_distance(int64_t minutes);
 
 // The run closest in time to `time_ms` (nullptr if no run has a time); exposed for tests.
 const Segment* nearest_segment(const std::vector<const Segment*>& runs, int64_t time_ms, int64_t& minutes_before,

@@ -1,5 +1,5 @@
 // Knowledge age (see the header).
-#include "app/knowledge.hpp"
+#include "advice/knowledge.hpp"
 
 #include <map>
 #include <memory>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "app/version.hpp"
+#include "model/version.hpp"
 #include "engine/engine.hpp"
 #include "engine/rule_loader.hpp"
 

@@ -5,7 +5,7 @@
 // now, the Active Directory preparation levels), each with the command that makes it.
 #pragma once
 
-#include "app/analyze.hpp"
+#include "model/analysis.hpp"
 
 namespace extriage {
 

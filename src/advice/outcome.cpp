@@ -1,7 +1,7 @@
 // Outcome findings (see the header). The text is ours; the event IDs named in the advice are
 // Windows' own: Application Error 1000 and .NET Runtime 1026 (a process crash), EventLog 6008
 // and Kernel-Power 41 (an unexpected restart).
-#include "app/outcome.hpp"
+#include "advice/outcome.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "app/correlate.hpp"
+#include "advice/correlate.hpp"
 #include "civil_time.hpp"
 
 namespace extriage {

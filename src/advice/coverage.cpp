@@ -1,7 +1,7 @@
 // Missing inputs and live-server checks (see the header). The commands are those of CSS-Exchange's
 // SetupAssist.ps1, whose tests cover exactly these checks ("Msi Cache File", "Exchange Services",
 // "Pending Reboot", "Exchange AD Level"), plus the PowerShell that shows the same directly.
-#include "app/coverage.hpp"
+#include "advice/coverage.hpp"
 
 #include <algorithm>
 #include <map>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "app/correlate.hpp"
+#include "advice/correlate.hpp"
 #include "civil_time.hpp"
 
 namespace extriage {

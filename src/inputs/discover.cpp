@@ -1,6 +1,6 @@
 // Input discovery by content sniffing. Zip files (by their magic, not their name) are handed to
 // archive.cpp, which lists their members the same way.
-#include "app/discover.hpp"
+#include "inputs/discover.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "app/bundle.hpp"
+#include "inputs/bundle.hpp"
 #include "decode.hpp"
 
 namespace extriage {

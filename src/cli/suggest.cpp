@@ -1,5 +1,5 @@
 // Closest-word suggestions (Levenshtein distance, case-insensitive).
-#include "app/suggest.hpp"
+#include "cli/suggest.hpp"
 
 #include <algorithm>
 #include <cctype>

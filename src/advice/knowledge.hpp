@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 
 namespace extriage {
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/analyze.hpp"
+#include "model/analysis.hpp"
 #include "engine/finding.hpp"
 
 namespace extriage {

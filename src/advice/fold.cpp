@@ -6,7 +6,7 @@
 // ForestLevelNotWin2003Native (the forest level is read from AD) and, on the upgrade,
 // UnifiedMessagingRoleNotInstalled / BridgeheadRoleNotInstalled ("The Mailbox server role isn't
 // installed on this computer" on a server whose roles the same log lists as installed).
-#include "app/fold.hpp"
+#include "advice/fold.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,5 +1,5 @@
 // Build table loading, build naming and the computed version-* findings.
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 
 #include <algorithm>
 #include <charconv>

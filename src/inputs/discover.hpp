@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "app/archive.hpp"
+#include "inputs/archive.hpp"
+#include "model/analysis.hpp"
 #include "byte_source.hpp"
 #include "diagnostics.hpp"
 #include "parser.hpp"
@@ -25,25 +26,6 @@ struct InputFile {
     std::string server;           // server name derived from the path (bundle.hpp), "" if unknown
     const Parser* parser = nullptr;
     std::function<std::unique_ptr<ByteSource>()> open;
-};
-
-// An input that was not analysed, and why: reports name them so nothing is left out silently.
-struct SkippedInput {
-    std::string path;             // display path ("a.zip!dir/member" in archives)
-    std::string kind;             // "file", "member" (of an archive) or "folder"
-    std::string reason;           // "not a log format extriage knows", "the file is empty", "Permission denied"...
-};
-
-struct DiscoverStats {
-    size_t files_seen = 0;        // files and archive members looked at
-    size_t files_skipped = 0;     // files in folders (or members) that no parser recognised
-    size_t archives = 0;          // archives opened, nested ones included
-    size_t members_refused = 0;   // archive members refused by a safety check (each has a diagnostic)
-    std::vector<SkippedInput> skipped;   // every file, member or folder not analysed, in discovery order
-
-    void skip(std::string path, std::string kind, std::string reason) {
-        skipped.push_back({std::move(path), std::move(kind), std::move(reason)});
-    }
 };
 
 struct DiscoverOptions {

@@ -7,7 +7,7 @@
 // Like the version-* findings they have no YAML file.
 #pragma once
 
-#include "app/analyze.hpp"
+#include "model/analysis.hpp"
 
 namespace extriage {
 

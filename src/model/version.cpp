@@ -1,5 +1,5 @@
 // The tool's version string, shared by the CLI and the JSON reporter.
-#include "app/version.hpp"
+#include "model/version.hpp"
 
 namespace extriage {
 std::string_view tool_version() { return EXTRIAGE_VERSION; }
