@@ -75,14 +75,20 @@ void add_run_facts(Finding& f, const Segment& s) {
     if (std::string when = format_time(s.end_ms, s.time_is_utc); !when.empty()) f.facts.emplace_back("last_time", when);
 }
 
-Finding unfinished(const Segment& s, size_t runs_in_file) {
-    const std::string label = run_label(s, runs_in_file);
+// An error finding about run `s`, with the run's facts.
+Finding run_finding(std::string_view rule, const Segment& s) {
     Finding f;
-    f.rule_id = std::string(kRunUnfinishedRule);
+    f.rule_id = std::string(rule);
     f.severity = Level::error;
     f.path = s.path;
     f.segment = s.index;
     add_run_facts(f, s);
+    return f;
+}
+
+Finding unfinished(const Segment& s, size_t runs_in_file) {
+    const std::string label = run_label(s, runs_in_file);
+    Finding f = run_finding(kRunUnfinishedRule, s);
     f.evidence.push_back(end_evidence(s, label));
     std::string last_error = s.last_error ? fmt::format(" The last error before that, at line {}: {}", s.last_error->line,
                                                         s.last_error->text)
@@ -125,12 +131,7 @@ Finding unfinished(const Segment& s, size_t runs_in_file) {
 
 Finding failed_unexplained(const Segment& s, size_t runs_in_file) {
     const std::string label = run_label(s, runs_in_file);
-    Finding f;
-    f.rule_id = std::string(kRunFailedUnexplainedRule);
-    f.severity = Level::error;
-    f.path = s.path;
-    f.segment = s.index;
-    add_run_facts(f, s);
+    Finding f = run_finding(kRunFailedUnexplainedRule, s);
     if (s.last_error) {
         f.facts.emplace_back("last_error", s.last_error->text);
         Evidence e;
