@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "clixml_text.hpp"
 #include "event_fields.hpp"
 #include "parser.hpp"
 
@@ -31,45 +32,11 @@ constexpr size_t kMaxRememberedRefs = 65536;
 using eventlog::ElementScanner;
 using eventlog::EventRecordBuilder;
 using eventlog::load_element;
+using clixml::decode_ps_string;
+using clixml::is_collection;
+using clixml::is_primitive;
+using clixml::text_of;
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-
-// PowerShell writes characters XML cannot carry (CR, LF, control characters, and '_' before
-// "x") as _xHHHH_ UTF-16 code units. Line breaks stay CRLF, as in the event itself.
-std::string decode_ps_string(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    auto unit_at = [&](size_t i, unsigned& u) {
-        if (i + 7 > s.size() || s[i] != '_' || s[i + 1] != 'x' || s[i + 6] != '_') return false;
-        for (size_t k = i + 2; k < i + 6; ++k)
-            if (!is_hex(s[k])) return false;
-        u = static_cast<unsigned>(std::strtoul(std::string(s.substr(i + 2, 4)).c_str(), nullptr, 16));
-        return true;
-    };
-    for (size_t i = 0; i < s.size();) {
-        unsigned u = 0;
-        if (!unit_at(i, u)) {
-            out.push_back(s[i++]);
-            continue;
-        }
-        i += 7;
-        if (u >= 0xD800 && u < 0xDC00) {
-            unsigned lo = 0;
-            if (unit_at(i, lo) && lo >= 0xDC00 && lo < 0xE000) {
-                i += 7;
-                extriage::append_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
-            } else {
-                extriage::append_utf8(out, 0xFFFD);
-            }
-        } else if (u >= 0xDC00 && u < 0xE000) {
-            extriage::append_utf8(out, 0xFFFD);
-        } else {
-            extriage::append_utf8(out, u);
-        }
-    }
-    return out;
-}
 
 std::string base64_to_hex(std::string_view b64) {
     static constexpr char kDigits[] = "0123456789ABCDEF";
@@ -95,24 +62,6 @@ std::string base64_to_hex(std::string_view b64) {
     }
     return out;
 }
-
-std::string text_of(const pugi::xml_node& n) {
-    std::string out;
-    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
-        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
-    return out;
-}
-
-bool is_primitive(std::string_view tag) {
-    static constexpr std::string_view kTags[] = {"S",  "C",   "B",  "DT", "TS", "By", "SB", "U16", "I16", "U32", "I32",
-                                                 "U64", "I64", "Sg", "Db", "D",  "BA", "G",  "URI", "Version", "XD",
-                                                 "SBK", "SS"};
-    for (auto t : kTags)
-        if (t == tag) return true;
-    return false;
-}
-
-bool is_collection(std::string_view tag) { return tag == "LST" || tag == "IE" || tag == "STK" || tag == "QUE"; }
 
 // A deserialized value, as much of it as event mapping needs.
 struct Value {

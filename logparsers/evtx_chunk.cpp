@@ -106,17 +106,36 @@ void ChunkDecoder::decode(const uint8_t* chunk, uint32_t size, uint64_t file_off
             pos = resync(chunk, pos + 1, end);
             continue;
         }
-        if (load_u32(chunk + pos + rsize - 4) != rsize) {
+        // A size copy of 0 means the record's last write never happened (the log was not closed
+        // cleanly); such a record is kept only when its event decodes and names the same record id.
+        const uint32_t size_copy = load_u32(chunk + pos + rsize - 4);
+        const bool unsealed = size_copy == 0;
+        if (size_copy != rsize && !unsealed) {
             diag(DiagSeverity::error, pos + rsize - 4,
                  fmt::format("chunk {}: record size copy {} does not match size {}; record skipped", index,
-                             load_u32(chunk + pos + rsize - 4), rsize));
+                             size_copy, rsize));
             ++out.bad;
             pos = resync(chunk, pos + 1, end);
             continue;
         }
         const uint64_t id = load_u64(chunk + pos + 8);
         builder_.begin(file_offset + pos, id, load_u64(chunk + pos + 16));
-        if (binxml_.decode(pos + kRecordHeaderSize, pos + rsize - 4, builder_)) {
+        const bool decoded = binxml_.decode(pos + kRecordHeaderSize, pos + rsize - 4, builder_);
+        if (unsealed && !(decoded && builder_.xml_record_id_is(id))) {
+            diag(DiagSeverity::error, pos + rsize - 4,
+                 fmt::format("record {}: size copy is 0 and {}; record skipped", id,
+                             decoded ? "its EventRecordID differs from the record header"
+                                     : "its event does not decode (" + binxml_.error().message + ")"));
+            ++out.bad;
+            pos = resync(chunk, pos + 1, end);
+            continue;
+        }
+        if (decoded) {
+            if (unsealed)
+                diag(DiagSeverity::note, pos + rsize - 4,
+                     fmt::format("record {}: size copy is 0 (log not closed cleanly); kept because its event "
+                                 "decodes and its EventRecordID matches",
+                                 id));
             builder_.finish(out);
             ++out.good;
         } else {

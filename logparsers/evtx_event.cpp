@@ -1,6 +1,8 @@
 // Event schema knowledge: which elements are System fields, how EventData/UserData become fields.
 #include "evtx_event.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "event_fields.hpp"
@@ -11,9 +13,9 @@ namespace extriage::evtx {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kSlotNames = {"provider", "event_id", "qualifiers", "level",    "task",
-                                                         "keywords", "channel",  "computer",   "time",     "user_sid",
-                                                         "xml_record_id"};
+constexpr std::array<std::string_view, 11> kSlotNames = {"provider", "event_id", "qualifiers", "level",
+                                                         "task",     "keywords", "channel",    "computer",
+                                                         "time",     "user_sid", "EventRecordID"};
 // Longest evidence summary line, as the XML and CLIXML parsers keep it.
 constexpr size_t kSummaryMax = 600;
 
@@ -142,6 +144,14 @@ void EventBuilder::close_element() {
     text_.clear();
 }
 
+bool EventBuilder::xml_record_id_is(uint64_t id) const {
+    if (!has_[xml_record_id]) return false;
+    const std::string& s = system_[xml_record_id];
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc() && end == s.data() + s.size() && !s.empty() && value == id;
+}
+
 void EventBuilder::finish(ChunkOutput& out) {
     OutRecord rec;
     rec.offset = offset_;
@@ -158,6 +168,9 @@ void EventBuilder::finish(ChunkOutput& out) {
     for (Slot s : {provider, event_id, qualifiers, level, task, keywords})
         if (has_[s]) field(kSlotNames[s], system_[s]);
     field("record_id", std::to_string(record_id_));
+    // Events saved from another log ("Save Selected Events", extracted records) are renumbered in
+    // their record headers but keep the EventRecordID they were logged with: keep both.
+    if (has_[xml_record_id] && !xml_record_id_is(record_id_)) field("event_record_id", system_[xml_record_id]);
     for (Slot s : {channel, computer})
         if (has_[s]) field(kSlotNames[s], system_[s]);
     scratch_.clear();
@@ -189,9 +202,11 @@ void EventBuilder::finish(ChunkOutput& out) {
     std::string message = eventlog::render_known_message(system_[provider], system_[event_id], values);
     if (message.empty()) message = eventlog::resolve_insertions(scratch_);
     const std::string header_record = std::to_string(record_id_);
+    // Both numbers when the record header and <EventRecordID> differ (records copied between logs).
+    const std::string_view xml_record =
+        has_[xml_record_id] && !xml_record_id_is(record_id_) ? std::string_view(system_[xml_record_id]) : std::string_view();
     rec.summary = out.store(eventlog::summary_line(
-        {rec.time_ms, true, system_[provider], system_[event_id], header_record, has_[xml_record_id] ? std::string_view(system_[xml_record_id]) : std::string_view(), message},
-        kSummaryMax));
+        {rec.time_ms, true, system_[provider], system_[event_id], header_record, xml_record, message}, kSummaryMax));
     out.records.push_back(rec);
 }
 

@@ -20,6 +20,9 @@ public:
     void begin(uint64_t file_offset, uint64_t record_id, uint64_t written_filetime);
     // Appends the finished record (fields, text, raw) to `out`.
     void finish(ChunkOutput& out);
+    // True when the decoded System/EventRecordID is `id`. Used to trust a record whose trailing
+    // size copy was never written (a log that was not closed cleanly).
+    bool xml_record_id_is(uint64_t id) const;
 
     void start_element(std::string_view name) override;
     void attribute(std::string_view name, std::string_view value) override;

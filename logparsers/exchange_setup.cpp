@@ -12,9 +12,10 @@
 
 #include <fmt/format.h>
 
-#include "civil_time.hpp"
 #include "decode.hpp"
 #include "parser.hpp"
+#include "setup_stamp.hpp"
+#include "update_log_common.hpp"
 
 namespace extriage {
 
@@ -26,7 +27,6 @@ constexpr size_t kContextLines = 10;               // physical lines kept before
 constexpr size_t kMaxContextLineBytes = 4096;      // per context line (some lines are ~1 MB)
 constexpr size_t kMaxErrorTextBytes = 64 * 1024;   // last_error text kept for the report
 constexpr size_t kMaxHeld = 8;                     // header entries held until the time zone is known
-constexpr int kMaxTruncationWarnings = 20;
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -90,7 +90,7 @@ inline unsigned num2(std::string_view s, size_t at) {
     return static_cast<unsigned>((s[at] - '0') * 10 + (s[at + 1] - '0'));
 }
 
-// The "[MM/dd/yyyy HH:mm:ss.ffff] [N] " prefix of a physical line.
+// The "[MM/dd/yyyy HH:mm:ss.ffff] [N] " prefix of a physical line (any culture's separators).
 struct Prefix {
     int64_t local_ms = kNoTime;   // calendar fields read as if UTC
     size_t depth_begin = 0;
@@ -98,22 +98,12 @@ struct Prefix {
     size_t msg_pos = 0;           // start of the message
 };
 
-// Hand-written because it runs on every physical line; std::regex would dominate the run time.
 bool parse_prefix(std::string_view s, Prefix& p) {
-    static constexpr std::string_view kShape = "[dd/dd/dddd dd:dd:dd.";
-    if (s.size() < kShape.size() + 6 || s[0] != '[') return false;
-    for (size_t i = 0; i < kShape.size(); ++i) {
-        if (kShape[i] == 'd') {
-            if (!is_digit(s[i])) return false;
-        } else if (s[i] != kShape[i]) {
-            return false;
-        }
-    }
-    const size_t frac = kShape.size();
-    size_t i = frac;
-    while (i < s.size() && i - frac < 7 && is_digit(s[i])) ++i;
-    if (i == frac || i + 3 > s.size() || s[i] != ']' || s[i + 1] != ' ' || s[i + 2] != '[') return false;
-    const size_t d0 = i + 3;
+    SetupStamp stamp;
+    if (!parse_setup_stamp(s, stamp)) return false;
+    const size_t i = stamp.end;
+    if (i + 2 > s.size() || s[i] != ' ' || s[i + 1] != '[') return false;
+    const size_t d0 = i + 2;
     size_t d = d0;
     while (d < s.size() && d - d0 < 9 && is_digit(s[d])) ++d;
     if (d == d0 || d >= s.size() || s[d] != ']') return false;
@@ -125,16 +115,7 @@ bool parse_prefix(std::string_view s, Prefix& p) {
     p.depth_begin = d0;
     p.depth_end = d;
     p.msg_pos = msg;
-
-    const unsigned mon = num2(s, 1), day = num2(s, 4), hh = num2(s, 12), mi = num2(s, 15), ss = num2(s, 18);
-    const int64_t year = num2(s, 7) * 100 + num2(s, 9);
-    unsigned ms = 0, scale = 100;
-    for (size_t k = frac; k < i && scale > 0; ++k, scale /= 10) ms += static_cast<unsigned>(s[k] - '0') * scale;
-    if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mi > 59 || ss > 60) {
-        p.local_ms = kNoTime;  // shape is right, calendar is not: keep the entry, drop the time
-    } else {
-        p.local_ms = ((days_from_civil(year, mon, day) * 24 + hh) * 60 + mi) * 60000 + int64_t{ss} * 1000 + ms;
-    }
+    p.local_ms = stamp.local_ms;
     return true;
 }
 
@@ -680,20 +661,6 @@ void SetupLogState::set_header_fact(std::string_view msg) {
     }
 }
 
-// True when a line starts like "[dd/dd/dddd dd:dd:dd.dddd] [d" (the head may cut it later).
-bool looks_stamped(std::string_view line) {
-    static constexpr std::string_view kShape = "[dd/dd/dddd dd:dd:dd.dddd] [d";
-    if (line.size() < kShape.size()) return false;
-    for (size_t i = 0; i < kShape.size(); ++i) {
-        if (kShape[i] == 'd') {
-            if (!is_digit(line[i])) return false;
-        } else if (line[i] != kShape[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 class ExchangeSetupParser final : public Parser {
 public:
     std::string_view name() const override { return kName; }
@@ -710,7 +677,7 @@ public:
             std::string_view line = t.substr(pos, end - pos);
             ++lines;
             if (!trim(line).empty()) {
-                if (looks_stamped(line)) return true;
+                if (looks_like_setup_line(line)) return true;
                 ++nonblank;
             }
             pos = end + 1;
@@ -720,34 +687,11 @@ public:
 
     void parse(ByteSource& source, const std::string& path, RecordSink& sink, DiagSink& diags) const override {
         sink.on_file_begin(path, kName);
-        LineReader reader(source);
         SetupLogState state(path, sink, diags);
-        std::string_view line;
-        uint64_t first_invalid_line = 0;
-        int truncations = 0;
-        while (reader.next(line)) {
-            if (reader.truncated()) {
-                if (++truncations <= kMaxTruncationWarnings)
-                    diags.warning_at_line(path, reader.line_number(),
-                                          fmt::format("line longer than {} bytes; the rest of it was skipped",
-                                                      LineReader::kDefaultMaxLine),
-                                          std::string(kName));
-            }
-            if (first_invalid_line == 0 && reader.invalid_sequences() > 0) first_invalid_line = reader.line_number();
-            state.on_line(line, reader.line_number(), reader.line_offset());
-        }
+        updlog::for_each_line(source, path, kName, diags, [&](std::string_view line, uint64_t number, uint64_t offset) {
+            state.on_line(line, number, offset);
+        });
         state.finish();
-        if (truncations > kMaxTruncationWarnings)
-            diags.warning_at_line(path, 0,
-                                  fmt::format("{} more over-long lines were truncated",
-                                              truncations - kMaxTruncationWarnings),
-                                  std::string(kName));
-        if (reader.invalid_sequences() > 0)
-            diags.warning_at_line(path, first_invalid_line,
-                                  fmt::format("{} invalid {} sequence{} replaced with U+FFFD (first at this line)",
-                                              reader.invalid_sequences(), encoding_name(reader.encoding()),
-                                              reader.invalid_sequences() == 1 ? "" : "s"),
-                                  std::string(kName));
         if (!state.saw_stamped()) diags.error_at_line(path, 0, "no ExchangeSetup.log lines found", std::string(kName));
         sink.on_file_end(path);
     }

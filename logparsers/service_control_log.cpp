@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "parser.hpp"
+#include "setup_stamp.hpp"
 #include "update_log_common.hpp"
 
 namespace extriage {
@@ -375,7 +376,13 @@ public:
         int stamped = 0;
         bool banner = false;
         bool words = false;
+        bool setup_log = false;
         for_each_head_line(in.text_head, 20, [&](std::string_view line) {
+            // ExchangeSetup.log lines ("[date time] [N] ...") are never ServiceControl.log's.
+            if (looks_like_setup_line(line)) {
+                setup_log = true;
+                return false;
+            }
             BracketStamp b;
             if (!parse_bracket_stamp(line, b)) return true;
             ++stamped;
@@ -389,7 +396,7 @@ public:
                 words = true;
             return true;
         });
-        if (stamped == 0) return false;
+        if (stamped == 0 || setup_log) return false;
         return banner || words || file_name_is_service_control(in.file_name);
     }
 

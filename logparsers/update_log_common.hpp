@@ -1,7 +1,8 @@
 // Small helpers shared by the update-log parsers (msi-log, exchange-service-control,
 // exchange-update-text, ldif-err): ASCII case-insensitive search, locale date and time parsing,
 // a day clock for logs that stamp only the time of day, and the LineReader loop with the
-// standard truncation/encoding diagnostics. Header-only; nothing here knows a log format.
+// standard truncation/encoding diagnostics (which exchange-setup uses too). Header-only;
+// nothing here knows a log format.
 #pragma once
 
 #include <algorithm>
@@ -353,7 +354,8 @@ inline std::string_view file_name_of(std::string_view path) {
 }
 
 // Runs on_line(line, number, offset) for every line of the source and reports over-long lines
-// and invalid encoding as warnings (origin = the parser name).
+// and invalid encoding as warnings, and a file read as Windows-1252 as a note (origin = the
+// parser name).
 template <class OnLine>
 void for_each_line(ByteSource& source, const std::string& path, std::string_view origin, DiagSink& diags,
                    OnLine&& on_line) {
@@ -380,6 +382,12 @@ void for_each_line(ByteSource& source, const std::string& path, std::string_view
                                           reader.invalid_sequences(), encoding_name(reader.encoding()),
                                           reader.invalid_sequences() == 1 ? "" : "s"),
                               std::string(origin));
+    // Say so: a name that still looks wrong then points at the server's code page, not at us.
+    if (reader.ansi_from_line() > 0)
+        diags.report({DiagSeverity::note, path, reader.ansi_from_line(), 0, 0, false,
+                      reader.ansi_from_line() == 1 ? "not UTF-8: read as Windows-1252 (ANSI)"
+                                                   : "not UTF-8: read as Windows-1252 (ANSI) from this line on",
+                      std::string(origin)});
 }
 
 // The first non-blank lines of a sniff head (at most max_lines), without allocating.

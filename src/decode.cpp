@@ -65,10 +65,12 @@ size_t ascii_prefix(const char* s, size_t n) {
     return i;
 }
 
-bool valid_utf8(std::string_view s) {
+// True when s is valid UTF-8; then adds its multi-byte sequences to multibyte.
+bool valid_utf8(std::string_view s, uint64_t& multibyte) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     size_t n = s.size();
     size_t i = ascii_prefix(s.data(), n);
+    uint64_t found = 0;
     while (i < n) {
         if (p[i] < 0x80) {
             i += 1 + ascii_prefix(s.data() + i + 1, n - i - 1);
@@ -76,9 +78,75 @@ bool valid_utf8(std::string_view s) {
         }
         int k = utf8_sequence(p + i, n - i);
         if (k <= 0) return false;
+        ++found;
         i += static_cast<size_t>(k);
     }
+    multibyte += found;
     return true;
+}
+
+// Bytes an invalid sequence at p[0] spans (k = utf8_sequence(p, n)): its maximal subpart, the
+// lead byte plus the continuation bytes that fitted, so that each one becomes one U+FFFD.
+size_t invalid_length(const unsigned char* p, size_t n, int k) {
+    size_t skip = k < 0 ? static_cast<size_t>(-k) : 1;
+    if (k == 0 && p[0] >= 0xC2 && p[0] <= 0xF4) {
+        for (size_t j = 1; j < 4 && j < n; ++j) {
+            if (utf8_sequence(p, j) != -static_cast<int>(j)) break;
+            skip = j;
+        }
+    }
+    return skip;
+}
+
+// Evidence for the ANSI rule (decode.hpp): valid multi-byte and invalid UTF-8 sequences.
+struct Utf8Tally {
+    uint64_t multibyte = 0;
+    uint64_t invalid = 0;
+};
+
+bool ansi_wins(uint64_t multibyte, uint64_t invalid) { return invalid > 0 && invalid >= multibyte; }
+
+// Counts the sequences of s; when !final, an incomplete sequence at its end is not counted.
+Utf8Tally tally_utf8(std::string_view s, bool final) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
+    Utf8Tally t;
+    size_t i = 0;
+    for (;;) {
+        i += ascii_prefix(s.data() + i, n - i);
+        if (i >= n) break;
+        int k = utf8_sequence(p + i, n - i);
+        if (k > 0) {
+            ++t.multibyte;
+            i += static_cast<size_t>(k);
+            continue;
+        }
+        if (k < 0 && !final) break;
+        ++t.invalid;
+        i += invalid_length(p + i, n - i, k);
+    }
+    return t;
+}
+
+// The loop both byte decoders share: ASCII runs are copied whole (never past cap), and
+// step(i, r) decodes what starts at the non-ASCII byte in[i]: it advances i and returns true, or
+// returns false with r set where decoding stops.
+template <class Step>
+DecodeResult decode_bytes(std::string_view in, std::string& out, size_t cap, Step&& step) {
+    size_t i = 0;
+    DecodeResult r;
+    while (i < in.size()) {
+        const size_t run = ascii_prefix(in.data() + i, in.size() - i);
+        const size_t room = cap - out.size();
+        if (run > room) {
+            out.append(in.data() + i, room);
+            return {i + room, true};
+        }
+        out.append(in.data() + i, run);
+        i += run;
+        if (i < in.size() && !step(i, r)) return r;
+    }
+    return {i, false};
 }
 
 // Appends the UTF-8 of `in` to `out`, replacing each maximal invalid subpart with U+FFFD and
@@ -86,43 +154,28 @@ bool valid_utf8(std::string_view s) {
 // sequence at the end of `in` is left unconsumed.
 DecodeResult decode_utf8(std::string_view in, std::string& out, size_t cap, bool final, uint64_t& invalid) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-    size_t n = in.size();
-    size_t i = 0;
-    while (i < n) {
-        size_t run = ascii_prefix(in.data() + i, n - i);
-        if (run > 0) {
-            size_t room = cap - out.size();
-            if (run > room) {
-                out.append(in.data() + i, room);
-                return {i + room, true};
-            }
-            out.append(in.data() + i, run);
-            i += run;
-            continue;
-        }
+    const size_t n = in.size();
+    return decode_bytes(in, out, cap, [&](size_t& i, DecodeResult& r) {
         int k = utf8_sequence(p + i, n - i);
-        if (k < 0 && !final) return {i, false};
+        if (k < 0 && !final) {
+            r = {i, false};
+            return false;
+        }
         size_t len = k > 0 ? static_cast<size_t>(k) : 3;
-        if (out.size() + len > cap) return {i, true};
+        if (out.size() + len > cap) {
+            r = {i, true};
+            return false;
+        }
         if (k > 0) {
             out.append(in.data() + i, len);
             i += len;
         } else {
-            // Skip the maximal subpart: the lead byte plus the continuation bytes that fitted.
-            size_t skip = k < 0 ? static_cast<size_t>(-k) : 1;
-            if (k == 0 && p[i] >= 0xC2 && p[i] <= 0xF4) {
-                // Find how many bytes formed a valid prefix before the bad byte.
-                for (size_t j = 1; j < 4 && i + j < n; ++j) {
-                    if (utf8_sequence(p + i, j) != -static_cast<int>(j)) break;
-                    skip = j;
-                }
-            }
             out.append(kReplacement, 3);
             ++invalid;
-            i += skip;
+            i += invalid_length(p + i, n - i, k);
         }
-    }
-    return {i, false};
+        return true;
+    });
 }
 
 size_t utf8_length(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
@@ -173,6 +226,31 @@ DecodeResult decode_utf16(std::string_view in, bool be, std::string& out, size_t
     return {i, false};
 }
 
+// Windows-1252's 0x80-0x9F; 0 marks the five bytes it leaves undefined. 0xA0-0xFF are
+// Latin-1 (the code point equals the byte).
+constexpr uint16_t kCp1252High[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+// Windows-1252 -> UTF-8 with the same contract as decode_utf8 (every byte is complete).
+DecodeResult decode_cp1252(std::string_view in, std::string& out, size_t cap, uint64_t& invalid) {
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    return decode_bytes(in, out, cap, [&](size_t& i, DecodeResult& r) {
+        uint32_t cp = p[i] >= 0xA0 ? p[i] : kCp1252High[p[i] - 0x80];
+        if (cp == 0) cp = 0xFFFD;
+        if (out.size() + utf8_length(cp) > cap) {
+            r = {i, true};
+            return false;
+        }
+        if (cp == 0xFFFD) ++invalid;
+        append_utf8(out, cp);
+        ++i;
+        return true;
+    });
+}
+
 // SWAR test: does the 8-byte word contain the byte b?
 inline bool has_byte(uint64_t w, unsigned char b) {
     uint64_t x = w ^ (0x0101010101010101ULL * b);
@@ -185,7 +263,8 @@ size_t bom_length(std::string_view head, TextEncoding e) {
         case TextEncoding::utf8_bom: return 3;
         case TextEncoding::utf16le: return head.starts_with("\xFF\xFE") ? 2 : 0;
         case TextEncoding::utf16be: return head.starts_with("\xFE\xFF") ? 2 : 0;
-        case TextEncoding::utf8: break;
+        case TextEncoding::utf8:
+        case TextEncoding::windows1252: break;
     }
     return 0;
 }
@@ -216,6 +295,7 @@ std::string_view encoding_name(TextEncoding e) {
         case TextEncoding::utf8_bom: return "utf-8-bom";
         case TextEncoding::utf16le: return "utf-16le";
         case TextEncoding::utf16be: return "utf-16be";
+        case TextEncoding::windows1252: return "windows-1252";
     }
     return "utf-8";
 }
@@ -236,7 +316,8 @@ TextEncoding sniff_encoding(std::string_view head) {
     }
     if (pairs > 0 && le * 2 >= pairs && le > be * 2) return TextEncoding::utf16le;
     if (pairs > 0 && be * 2 >= pairs && be > le * 2) return TextEncoding::utf16be;
-    return TextEncoding::utf8;
+    const Utf8Tally t = tally_utf8(head, false);
+    return ansi_wins(t.multibyte, t.invalid) ? TextEncoding::windows1252 : TextEncoding::utf8;
 }
 
 std::string decode_head(std::string_view head) {
@@ -249,6 +330,9 @@ std::string decode_head(std::string_view head) {
     if (e == TextEncoding::utf16le || e == TextEncoding::utf16be) {
         out.reserve(body.size() / 2);
         decode_utf16(body, e == TextEncoding::utf16be, out, kNoCap, false, invalid);
+    } else if (e == TextEncoding::windows1252) {
+        out.reserve(body.size());
+        decode_cp1252(body, out, kNoCap, invalid);
     } else {
         out.reserve(body.size());
         decode_utf8(body, out, kNoCap, false, invalid);
@@ -260,9 +344,13 @@ LineReader::LineReader(ByteSource& source, size_t max_line_bytes) : source_(sour
 
 void LineReader::start() {
     started_ = true;
-    while (raw_.size() < kSniffBytes && read_chunk()) {
+    // Always the same head, whatever sizes the source reads in, so the verdict is too.
+    while (raw_.size() < kEncodingSniffBytes && read_chunk()) {
     }
-    encoding_ = sniff_encoding(raw_);
+    const std::string_view head(raw_.data(), std::min(raw_.size(), kEncodingSniffBytes));
+    encoding_ = sniff_encoding(head);
+    head_end_ = head.size();
+    if (encoding_ == TextEncoding::windows1252) ansi_from_line_ = 1;
     raw_pos_ = bom_length(raw_, encoding_);
     unit_ = (encoding_ == TextEncoding::utf16le || encoding_ == TextEncoding::utf16be) ? 2 : 1;
     // Decoded UTF-8 is at least as long as raw UTF-8 and at least half as long as raw UTF-16,
@@ -329,11 +417,28 @@ size_t LineReader::consume_terminator(size_t t) {
 
 std::string_view LineReader::decode_line(size_t begin, size_t end, bool final) {
     std::string_view in(raw_.data() + begin, end - begin);
-    if (unit_ == 1 && in.size() <= max_line_ && valid_utf8(in)) return in;
+    if (unit_ == 1 && encoding_ != TextEncoding::windows1252) {
+        if (in.size() <= max_line_ && valid_utf8(in, utf8_multibyte_)) return in;
+        const Utf8Tally t = tally_utf8(in, final);
+        utf8_multibyte_ += t.multibyte;
+        utf8_invalid_ += t.invalid;
+        // The head was judged as a whole in start(); later lines tip the balance on their own.
+        if (t.invalid > 0 && encoding_ == TextEncoding::utf8 && raw_base_ + begin >= head_end_ &&
+            ansi_wins(utf8_multibyte_, utf8_invalid_)) {
+            encoding_ = TextEncoding::windows1252;
+            ansi_from_line_ = line_number_;
+        }
+    }
+    if (encoding_ == TextEncoding::windows1252 && in.size() <= max_line_ && ascii_prefix(in.data(), in.size()) == in.size())
+        return in;
     line_buf_.clear();
-    DecodeResult r = unit_ == 1
-                         ? decode_utf8(in, line_buf_, max_line_, final, invalid_)
-                         : decode_utf16(in, encoding_ == TextEncoding::utf16be, line_buf_, max_line_, final, invalid_);
+    DecodeResult r;
+    if (encoding_ == TextEncoding::windows1252)
+        r = decode_cp1252(in, line_buf_, max_line_, invalid_);
+    else if (unit_ == 1)
+        r = decode_utf8(in, line_buf_, max_line_, final, invalid_);
+    else
+        r = decode_utf16(in, encoding_ == TextEncoding::utf16be, line_buf_, max_line_, final, invalid_);
     truncated_ = r.capped;
     return line_buf_;
 }

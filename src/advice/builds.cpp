@@ -4,21 +4,20 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
-#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "advice/build_issues.hpp"
+#include "advice/tsv_table.hpp"
 #include "civil_time.hpp"
-#include "engine/rule_loader.hpp"
 
 namespace extriage {
 
 namespace {
 
-constexpr std::string_view kBuildsFile = "exchange-builds.tsv";
 constexpr int kServicedWindowDays = 45;   // a CU that got an update this close to the newest one is still serviced
 
 std::string_view trim(std::string_view s) {
@@ -35,18 +34,6 @@ bool parse_int(std::string_view s, int& out) {
 
 int64_t day_number(const Date& d) {
     return days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
-}
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> out;
-    size_t pos = 0;
-    while (true) {
-        size_t tab = line.find('\t', pos);
-        out.push_back(trim(line.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos)));
-        if (tab == std::string_view::npos) break;
-        pos = tab + 1;
-    }
-    return out;
 }
 
 bool released_by(const BuildInfo& row, const Date& today) { return !row.released || *row.released <= today; }
@@ -135,81 +122,43 @@ std::string product_of(const BuildNumber& b) {
 
 BuildTable BuildTable::parse(std::string_view tsv, std::vector<std::string>* errors) {
     BuildTable t;
-    std::map<std::string, size_t, std::less<>> col;
-    auto err = [&](uint64_t line, std::string msg) {
-        if (errors) errors->push_back(fmt::format("line {}: {}", line, msg));
-    };
-    uint64_t number = 0;
-    size_t pos = 0;
-    while (pos < tsv.size()) {
-        size_t end = tsv.find('\n', pos);
-        if (end == std::string_view::npos) end = tsv.size();
-        std::string_view line = tsv.substr(pos, end - pos);
-        pos = end + 1;
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (trim(line).empty() || line.starts_with("#")) continue;
-        auto cells = split_tabs(line);
-        if (col.empty()) {
-            for (size_t i = 0; i < cells.size(); ++i) col.emplace(std::string(cells[i]), i);
-            if (!col.count("end_of_support") && col.count("product_end_of_support"))
-                col.emplace("end_of_support", col["product_end_of_support"]);
-            for (const char* need : {"product", "release_name", "build"})
-                if (!col.count(need)) {
-                    err(number, fmt::format("header has no '{}' column", need));
-                    return t;
-                }
-            continue;
-        }
-        auto cell = [&](std::string_view name) -> std::string_view {
-            auto it = col.find(name);
-            return it == col.end() || it->second >= cells.size() ? std::string_view() : cells[it->second];
-        };
-        auto build = BuildNumber::parse(cell("build"));
-        if (!build || build->parts() != 4) {
-            err(number, fmt::format("'{}' is not a four-part build number", cell("build")));
-            continue;
-        }
-        BuildInfo row;
-        row.product = std::string(cell("product"));
-        row.name = std::string(cell("release_name"));
-        row.build = *build;
-        row.release_date = std::string(cell("release_date"));
-        row.released = parse_iso_date(row.release_date, true);
-        std::string_view type = cell("type");
-        row.type = std::string(type.substr(0, type.find(' ')));   // "HU (hotfix update)" -> "HU"
-        row.base_cu = std::string(cell("base_cu"));
-        row.end_of_support = parse_iso_date(cell("end_of_support"));
-        row.url = std::string(cell("kb_or_release_url"));
-        if (row.product.empty() || row.name.empty()) {
-            err(number, "product or release_name is empty");
-            continue;
-        }
-        t.rows_.push_back(std::move(row));
-    }
+    read_tsv(
+        tsv, {"product", "release_name", "build"},
+        [&](uint64_t number, const TsvRow& cell, std::vector<std::string>* errs) {
+            auto err = [&](std::string msg) {
+                if (errs) errs->push_back(fmt::format("line {}: {}", number, msg));
+            };
+            auto build = BuildNumber::parse(cell["build"]);
+            if (!build || build->parts() != 4) {
+                err(fmt::format("'{}' is not a four-part build number", cell["build"]));
+                return;
+            }
+            BuildInfo row;
+            row.product = std::string(cell["product"]);
+            row.name = std::string(cell["release_name"]);
+            row.build = *build;
+            row.release_date = std::string(cell["release_date"]);
+            row.released = parse_iso_date(row.release_date, true);
+            std::string_view type = cell["type"];
+            row.type = std::string(type.substr(0, type.find(' ')));   // "HU (hotfix update)" -> "HU"
+            row.base_cu = std::string(cell["base_cu"]);
+            row.end_of_support = parse_iso_date(cell["end_of_support"]);
+            row.url = std::string(cell["kb_or_release_url"]);
+            if (row.product.empty() || row.name.empty()) {
+                err("product or release_name is empty");
+                return;
+            }
+            t.rows_.push_back(std::move(row));
+        },
+        errors, {{"end_of_support", "product_end_of_support"}});
     std::stable_sort(t.rows_.begin(), t.rows_.end(), [](const BuildInfo& a, const BuildInfo& b) { return a.build < b.build; });
     return t;
 }
 
 std::optional<BuildTable> BuildTable::load(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = fmt::format("cannot open {}", path);
-        return std::nullopt;
-    }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    std::vector<std::string> errors;
-    BuildTable t = parse(buf.str(), &errors);
-    if (t.rows_.empty()) {
-        error = fmt::format("{}: no builds{}", path, errors.empty() ? "" : " (" + errors.front() + ")");
-        return std::nullopt;
-    }
-    if (!errors.empty()) error = fmt::format("{}: {}", path, errors.front());
-    return t;
+    auto text = read_whole_file(path, error);
+    return text ? parse_tsv_table<BuildTable>(*text, path, "builds", error) : std::nullopt;
 }
-
-std::string BuildTable::default_path() { return default_data_dir() + "/" + std::string(kBuildsFile); }
 
 BuildTable::Match BuildTable::lookup(const BuildNumber& b) const {
     auto it = std::upper_bound(rows_.begin(), rows_.end(), b, [](const BuildNumber& x, const BuildInfo& r) { return x < r.build; });
@@ -265,25 +214,15 @@ std::string describe_build(const BuildTable& table, const BuildNumber& b) {
 
 namespace {
 
-struct Candidate {
-    const Segment* seg = nullptr;
-    bool prepares_ad = false;       // /PrepareSchema, /PrepareAD, /PrepareDomain...: installs nothing on the server
-    bool upgrade_unfinished = false;   // a CU upgrade that failed or never ended: the target CU is still to come
-    std::optional<BuildNumber> current;
-    std::string current_fact;       // the segment fact the current build came from
-    std::string current_source;     // how to read it
-    std::optional<BuildNumber> target;
-    std::string target_fact;
-};
-
 std::optional<BuildNumber> fact_build(const Segment& s, std::string_view name) {
     const std::string* v = s.fact(name);
     return v ? BuildNumber::parse(*v) : std::nullopt;
 }
 
-// The builds one setup run or MSI session tells about; nullopt if it names none.
-std::optional<Candidate> candidate_of(const Segment& s) {
-    Candidate c;
+}  // namespace
+
+std::optional<ServerBuilds> server_builds_of(const Segment& s) {
+    ServerBuilds c;
     c.seg = &s;
     const bool succeeded = s.outcome == "succeeded";
     if (s.kind == "setup-run") {
@@ -291,6 +230,8 @@ std::optional<Candidate> candidate_of(const Segment& s) {
         c.prepares_ad = mode && mode->starts_with("Prepare");
         c.target = fact_build(s, "setup_version");
         c.target_fact = "setup_version";
+        c.before = fact_build(s, "installed_version");
+        if (!c.before) c.before = fact_build(s, "previous_version");
         if (succeeded && c.target && !c.prepares_ad) {
             c.current = c.target;
             c.current_fact = "setup_version";
@@ -307,6 +248,7 @@ std::optional<Candidate> candidate_of(const Segment& s) {
     } else if (s.kind == "msi-session") {
         c.target = fact_build(s, "update_version");
         c.target_fact = "update_version";
+        c.before = fact_build(s, "product_version");
         if (succeeded && c.target) {
             c.current = c.target;
             c.current_fact = "update_version";
@@ -325,7 +267,26 @@ std::optional<Candidate> candidate_of(const Segment& s) {
     return c;
 }
 
-Finding make_finding(const Candidate& c, std::string rule_id, std::string title, Level severity) {
+std::vector<ServerBuilds> latest_server_builds(const AnalysisResult& result) {
+    std::vector<std::string> order;
+    std::map<std::string, ServerBuilds> per_file;
+    for (const Segment& s : result.runs) {
+        auto c = server_builds_of(s);
+        if (!c) continue;
+        auto it = per_file.find(s.path);
+        if (it == per_file.end()) {
+            order.push_back(s.path);
+            per_file.emplace(s.path, *c);
+        } else if (s.index >= it->second.seg->index) {
+            it->second = *c;
+        }
+    }
+    std::vector<ServerBuilds> out;
+    for (const auto& path : order) out.push_back(per_file.at(path));
+    return out;
+}
+
+Finding make_build_finding(const ServerBuilds& c, std::string rule_id, std::string title, Level severity) {
     Finding f;
     f.rule_id = std::move(rule_id);
     f.title = std::move(title);
@@ -349,6 +310,8 @@ Finding make_finding(const Candidate& c, std::string rule_id, std::string title,
     return f;
 }
 
+namespace {
+
 void add_fact(Finding& f, std::string name, std::string value) {
     if (!value.empty()) f.facts.emplace_back(std::move(name), std::move(value));
 }
@@ -363,26 +326,11 @@ const Link kInstallCuLink{"Install the latest Cumulative Update",
 
 }  // namespace
 
-std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTable& table, const Date& today) {
-    // The latest segment with builds, per file, in the order the files were read.
-    std::vector<std::string> order;
-    std::map<std::string, Candidate> per_file;
-    for (const Segment& s : result.runs) {
-        auto c = candidate_of(s);
-        if (!c) continue;
-        auto it = per_file.find(s.path);
-        if (it == per_file.end()) {
-            order.push_back(s.path);
-            per_file.emplace(s.path, *c);
-        } else if (s.index >= it->second.seg->index) {
-            it->second = *c;
-        }
-    }
-
+std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTable& table, const Date& today,
+                                    const BuildIssueTable* issues) {
     std::vector<Finding> out;
     std::set<std::string> seen_pairs, seen_unknown;
-    for (const std::string& path : order) {
-        const Candidate& c = per_file.at(path);
+    for (const ServerBuilds& c : latest_server_builds(result)) {
         const std::string pair = (c.current ? c.current->str() : "") + "|" + (c.target ? c.target->str() : "");
         if (!seen_pairs.insert(pair).second) continue;
 
@@ -405,14 +353,16 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
         // Builds the table does not know.
         for (const auto& b : {c.current, c.target}) {
             if (!b || table.lookup(*b).info || !seen_unknown.insert(b->str()).second) continue;
-            Finding f = make_finding(c, "version-unknown-build", "The build is not in the build table", Level::info);
+            Finding f = make_build_finding(c, "version-unknown-build", "The build is not in the build table", Level::info);
             common_facts(f);
             add_fact(f, "unknown_build", b->str());
-            const BuildInfo* newest = table.rows().empty() ? nullptr : &table.rows().back();
+            const std::string table_size =
+                table.rows().empty() ? std::string("which is empty")
+                                     : fmt::format("{} builds, newest {}", table.rows().size(), table.rows().back().build.str());
             f.message = fmt::format(
-                "Build {} is not in extriage's build table ({} builds, newest {}); it may be newer than the table, "
-                "an interim or private build, or mistyped in the log.",
-                b->str(), table.rows().size(), newest ? newest->build.str() : std::string("none"));
+                "Build {} is not in extriage's build table ({}); it may be newer than the table, an interim or "
+                "private build, or mistyped in the log.",
+                b->str(), table_size);
             f.remediation = {"Compare the build with Microsoft's build-number list; if it is newer than the table, "
                              "update data/exchange-builds.tsv."};
             f.links = {kBuildsLink};
@@ -424,7 +374,7 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
 
         // End of support.
         if (auto eos = table.end_of_support(product); eos && today > *eos) {
-            Finding f = make_finding(c, "version-out-of-support", "The Exchange version is out of support", Level::warning);
+            Finding f = make_build_finding(c, "version-out-of-support", "The Exchange version is out of support", Level::warning);
             common_facts(f);
             add_fact(f, "product", product);
             add_fact(f, "end_of_support", eos->iso());
@@ -458,7 +408,7 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
         const bool target_update_due = target_latest && *c.target < target_latest->build;
         if (!behind_cu && !behind_product && !target_update_due) continue;
 
-        Finding f = make_finding(c, "version-behind-latest-su", "A newer security or hotfix update exists for this build",
+        Finding f = make_build_finding(c, "version-behind-latest-su", "A newer security or hotfix update exists for this build",
                                  Level::warning);
         common_facts(f);
         add_fact(f, "latest_build", latest_cu->build.str());
@@ -512,6 +462,9 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
         if (c.current && c.current_fact == "product_version")
             f.message += " (The MSI product version shows only the CU; SUs installed earlier do not appear in it: check "
                          "ExSetup.exe's version with HealthChecker.)";
+        if (issues && behind_cu)
+            for (const auto& step : issues->post_install_steps(ref, latest_cu->build))
+                f.remediation.push_back(fmt::format("After {} is installed: {}", latest_cu->name, step));
         f.remediation.push_back("Use the Exchange Update Wizard to get the update order and prerequisites right.");
         f.links = {kHcBuildsLink, kWizardLink, kInstallCuLink, kBuildsLink};
         out.push_back(std::move(f));
@@ -519,8 +472,13 @@ std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTab
     return out;
 }
 
-void add_version_advice(AnalysisResult& result, const BuildTable& table, const Date& today) {
-    auto advice = version_advice(result, table, today);
+void add_version_advice(AnalysisResult& result, const BuildTable& table, const Date& today,
+                        const BuildIssueTable* issues) {
+    auto advice = version_advice(result, table, today, issues);
+    if (issues) {
+        auto known = build_issue_advice(result, table, *issues);
+        std::move(known.begin(), known.end(), std::back_inserter(advice));
+    }
     for (auto& f : advice) result.findings.push_back(std::move(f));
     sort_findings(result.findings);
 }

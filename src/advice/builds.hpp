@@ -71,12 +71,12 @@ public:
     // Parses the TSV (header line naming the columns; '#' lines are comments). Bad lines are
     // skipped and described in *errors as "line N: ...".
     static BuildTable parse(std::string_view tsv, std::vector<std::string>* errors = nullptr);
-    // Reads and parses a file; nullopt (with `error`) if it cannot be read or has no rows.
+    // Reads and parses a file; nullopt (with `error`) if it cannot be read or has no rows. The
+    // shipped table is loaded by shipped_build_table() (app/shipped_data.hpp).
     static std::optional<BuildTable> load(const std::string& path, std::string& error);
-    // default_data_dir()/exchange-builds.tsv
-    static std::string default_path();
 
     const std::vector<BuildInfo>& rows() const { return rows_; }
+    size_t size() const { return rows_.size(); }
 
     struct Match {
         const BuildInfo* info = nullptr;   // the exact row, or the nearest lower one of the same CU
@@ -103,16 +103,46 @@ private:
 // 2019 build 15.2.9999.1" (or "build ...") otherwise.
 std::string describe_build(const BuildTable& table, const BuildNumber& b);
 
+// The builds one setup run or MSI session tells about. `current` is the build the server runs now
+// (setup: the target if the run succeeded, else installed_version/previous_version; MSI:
+// update_version if the SU installed, else product_version); `before` is the build it ran before
+// the run started (installed/previous version, MSI product version); `target` the build the run
+// installs.
+struct ServerBuilds {
+    const Segment* seg = nullptr;
+    bool prepares_ad = false;       // /PrepareSchema, /PrepareAD, /PrepareDomain...: installs nothing on the server
+    bool upgrade_unfinished = false;   // a CU upgrade that failed or never ended: the target CU is still to come
+    std::optional<BuildNumber> current;
+    std::string current_fact;       // the segment fact the current build came from
+    std::string current_source;     // how to read it
+    std::optional<BuildNumber> before;
+    std::optional<BuildNumber> target;
+    std::string target_fact;
+};
+
+// nullopt when the segment names no build.
+std::optional<ServerBuilds> server_builds_of(const Segment& s);
+// The latest segment with builds of each file, in the order the files were read.
+std::vector<ServerBuilds> latest_server_builds(const AnalysisResult& result);
+// A computed finding about one run's builds, with the build facts of the run as evidence.
+Finding make_build_finding(const ServerBuilds& c, std::string rule_id, std::string title, Level severity);
+
+class BuildIssueTable;
+
 // Version advice for the analysed logs. For the latest setup run / MSI session of each file that
 // names builds, it takes the build the server runs now (setup: the target if the run succeeded,
 // else installed_version/previous_version; MSI: update_version if the SU installed, else
 // product_version) and the target build, and returns findings with rule ids
 // version-out-of-support, version-behind-latest-su and version-unknown-build. The same build seen
 // in several files is reported once (for the first file).
-std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTable& table, const Date& today);
+// With `issues`, advice to install a newer build also names the steps that build needs afterwards.
+std::vector<Finding> version_advice(const AnalysisResult& result, const BuildTable& table, const Date& today,
+                                    const BuildIssueTable* issues = nullptr);
 
 // Appends version_advice() to result.findings and restores the report order
 // (path, run, line, offset, rule id).
-void add_version_advice(AnalysisResult& result, const BuildTable& table, const Date& today);
+// With `issues`, also the version-known-issue and version-post-install findings (app/build_issues.hpp).
+void add_version_advice(AnalysisResult& result, const BuildTable& table, const Date& today,
+                        const BuildIssueTable* issues = nullptr);
 
 }  // namespace extriage

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "advice/shipped_data.hpp"
 #include "model/version.hpp"
 #include "engine/engine.hpp"
 #include "engine/rule_loader.hpp"
@@ -14,7 +15,11 @@
 namespace extriage {
 
 std::string build_table_path(const std::string& data_dir) {
-    return data_dir.empty() ? BuildTable::default_path() : data_dir + "/exchange-builds.tsv";
+    return data_dir.empty() ? shipped_data_path(kBuildTableFile) : data_dir + "/" + std::string(kBuildTableFile);
+}
+
+const BuildTable* build_table_for(const std::string& data_dir, std::string& error) {
+    return data_dir.empty() ? shipped_build_table(error) : shared_build_table(build_table_path(data_dir), error);
 }
 
 std::string build_table_display(const std::string& data_dir) {
@@ -55,7 +60,7 @@ std::string version_text(const RuleSet* rules, const std::string& rules_dir, con
     else out += fmt::format("rules: not loaded ({})\n", rules_dir);
     const std::string path = build_table_path(data_dir);
     std::string error;
-    const BuildTable* table = shared_build_table(path, error);
+    const BuildTable* table = build_table_for(data_dir, error);
     if (!table) return out + fmt::format("build table: not loaded: {}\n", error);
     const BuildInfo* newest = table->newest_release();
     out += fmt::format("build table: {} builds ({})", table->rows().size(), path);

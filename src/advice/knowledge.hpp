@@ -26,6 +26,9 @@ std::string build_table_display(const std::string& data_dir);
 // when it cannot be read. `error` may also hold a warning about skipped lines.
 const BuildTable* shared_build_table(const std::string& path, std::string& error);
 
+// The table of --data DIR, or the shipped one (advice/shipped_data.hpp) when data_dir is "".
+const BuildTable* build_table_for(const std::string& data_dir, std::string& error);
+
 // "The newest build in the build table was released on 2026-08-11, 103 days before 2026-11-22:
 // ..." when today is more than kStaleTableDays past it; nullopt otherwise.
 std::optional<std::string> stale_table_warning(const BuildTable& table, const Date& today);

@@ -11,12 +11,14 @@
 
 #include <fmt/format.h>
 
-#include "inputs/bundle.hpp"
-#include "civil_time.hpp"
 #include "advice/coverage.hpp"
 #include "advice/fold.hpp"
 #include "advice/outcome.hpp"
+#include "advice/shipped_data.hpp"
+#include "civil_time.hpp"
+#include "inputs/bundle.hpp"
 #include "engine/prematch_pipeline.hpp"
+#include "engine/state_facts.hpp"
 
 namespace extriage {
 
@@ -24,10 +26,36 @@ unsigned threads_or_cores(unsigned requested) {
     return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
 
+// The server state that join rules read as {state.name}: a first, cheap pass over the state
+// snapshots and HealthChecker exports among the inputs. It applies to the files in the same folder
+// or bundle folder as the snapshot (and below); state from several servers joins nothing.
+EngineOptions gather_state_facts(const std::vector<InputFile>& inputs, DiagSink& diags) {
+    EngineOptions options;
+    StateFactCollector state;
+    DiagSink ignored;   // the main pass reports the problems of these files
+    for (const auto& input : inputs) {
+        if (!is_state_parser(input.parser->name())) continue;
+        try {
+            auto source = input.open();
+            input.parser->parse(*source, input.display_path, state, ignored);
+        } catch (const std::exception&) {
+            continue;
+        }
+        const size_t cut = input.display_path.find_last_of("/\\!");
+        options.state_scope.push_back(cut == std::string::npos ? std::string() : input.display_path.substr(0, cut + 1));
+    }
+    if (state.servers().size() > 1) {
+        diags.warning_at_line("", 0, "state snapshots of several servers: rules that join logs and state are skipped", "state");
+        return {};
+    }
+    options.state_facts = state.facts();
+    return options;
+}
+
 AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSet& rules, DiagSink& diags,
                               const CorrelateOptions& correlate, unsigned threads) {
     AnalysisResult result;
-    Engine engine(rules, diags);
+    Engine engine(rules, diags, gather_state_facts(inputs, diags));
     // With cores to spare, the set matching runs on more threads (same findings either way).
     std::optional<PrematchPipeline> pipeline;
     if (threads > 1) pipeline.emplace(rules, engine, threads - 1);
@@ -99,19 +127,32 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     require_readable_input(paths, result, diags);
     set_ages(result, options.today);
     if (options.version_advice) {
-        // The table is data shipped with the rules (or --data DIR); loaded once per process.
-        const std::string path = build_table_path(options.data_dir);
-        std::string table_error;
-        const BuildTable* table = shared_build_table(path, table_error);
+        // The tables are data shipped with the rules (the build table may come from --data DIR);
+        // each is loaded once per process.
+        std::string error, issues_error;
+        const BuildIssueTable* issues = shipped_build_issues(issues_error);
+        const BuildTable* table = build_table_for(options.data_dir, error);
         auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
         if (table) {
-            if (today) add_version_advice(result, *table, *today);
+            if (today) add_version_advice(result, *table, *today, issues);
             if (today && options.warn_stale_table)
                 if (auto stale = stale_table_warning(*table, *today))
                     diags.warning_at_line(build_table_display(options.data_dir), 0, *stale, "versions");
+            if (!issues)
+                diags.warning_at_line(shipped_data_path(kBuildIssueFile), 0,
+                                      "build-issue table not loaded, no known-issue advice: " + issues_error, "versions");
         } else {
             diags.warning_at_line(build_table_display(options.data_dir), 0,
-                                  "build table not loaded, no version advice: " + table_error, "versions");
+                                  "build table not loaded, no version advice: " + error, "versions");
+        }
+    }
+    if (options.decode_error_codes) {
+        std::string error;
+        if (const ErrorCodeTable* codes = shipped_error_codes(error)) {
+            add_decoded_errors(result.findings, *codes);
+        } else {
+            diags.warning_at_line(shipped_data_path(kErrorCodeFile), 0, "error code table not loaded, codes not decoded: " + error,
+                                  "error-codes");
         }
     }
     return result;

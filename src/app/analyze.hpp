@@ -18,6 +18,7 @@ struct AnalyzeOptions {
     DiscoverOptions discover;
     CorrelateOptions correlate;   // attaching event findings to setup runs
     bool version_advice = true;   // add computed version-* findings (src/app/builds.hpp)
+    bool decode_error_codes = true;   // add decoded_error facts to every finding (src/app/error_codes.hpp)
     std::string today;            // "YYYY-MM-DD" for support-lifecycle advice; "" = the system date
     std::string data_dir;         // --data DIR: the folder holding exchange-builds.tsv; "" = the bundled data
     bool warn_stale_table = true; // warn when the build table is more than 90 days old (app/knowledge.hpp)

@@ -222,9 +222,8 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
 
     if (options.analyze.version_advice) {
         std::string error;
-        const std::string path = build_table_path(options.analyze.data_dir);
         auto today = options.analyze.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.analyze.today);
-        if (const BuildTable* table = shared_build_table(path, error); table && today)
+        if (const BuildTable* table = build_table_for(options.analyze.data_dir, error); table && today)
             if (auto stale = stale_table_warning(*table, *today))
                 std::fprintf(stderr, "%s\n", Diagnostic{DiagSeverity::warning, build_table_display(options.analyze.data_dir), 0, 0, 0, false, *stale, "versions"}.format().c_str());
     }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "app/analyze.hpp"
+#include "app/state_commands.hpp"
 #include "app/batch.hpp"
 #include "advice/builds.hpp"
 #include "app/dump_records.hpp"
@@ -165,6 +166,14 @@ int main(int argc, char** argv) {
     rules_list->add_option("--format", format, "Output format (json: every rule with its sources and links)")
         ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
 
+    std::string collect_out, check_target, check_state;
+    auto* collect = app.add_subcommand("collect", "On the Exchange server (Windows): zip its setup/update logs, event logs and state");
+    collect->add_option("--out", collect_out, "Zip to write (default: extriage-<SERVER>.zip)");
+    auto* check = app.add_subcommand("check", "Pre-flight: is the server ready for an update (live on Windows, or --state)");
+    check->add_option("--target", check_target, "The update about to be installed, e.g. CU15");
+    check->add_option("--state", check_state, "A snapshot (system-state.json) or HealthChecker export instead of the live server");
+    check->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
+
     std::string dump_path;
     auto* dump = app.add_subcommand("dump-records", "Print the normalized records of one file (parser debugging)");
     dump->add_option("path", dump_path, "Log file")->required();
@@ -206,14 +215,18 @@ int main(int argc, char** argv) {
     try {
         if (*dump) {
             DiagSink diags;
-            std::string out = dump_records(dump_path, parser_name, diags);
-            write_stdout(out);
+            dump_records(dump_path, parser_name, diags, stdout);
             print_diags(diags.snapshot());
             return diags.error_count() ? kExitError : 0;
         }
 
+        if (*collect) return run_collect_command(collect_out);
         DiagSink rule_diags;
         auto rules = load_rule_set(rule_dirs, rule_diags);
+        if (*check) {
+            print_diags(rule_diags.snapshot());
+            return rule_diags.error_count() ? kExitError : run_check_command(check_target, check_state, *rules);
+        }
         if (*rules_cmd) {
             if (*rules_list) {
                 write_stdout(render_rules_list(*rules, format));

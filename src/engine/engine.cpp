@@ -3,6 +3,7 @@
 // the leaf's own RE2 runs to get captures and the match position. Conditions are evaluated
 // from the leaf states when a run (segment) or the file ends.
 #include "engine/engine.hpp"
+#include "engine/state_facts.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,6 +20,7 @@ namespace extriage {
 namespace {
 
 constexpr size_t kEvidenceClip = 400;
+constexpr size_t kRecordTextClip = 4096;   // Evidence::record_text: enough for the exception and codes of a record
 constexpr size_t kMaxEachMatchFindings = 200;
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -37,6 +39,18 @@ void clip_into(std::string_view s, std::string& out) {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
     out.assign(s.substr(0, cut));
     out += "…";
+}
+
+// Keeps the record's text for Evidence::record_text when the evidence line does not show all of
+// it (continuation lines, a clipped line, an event's XML), clipped with UTF-8 kept whole.
+void record_text_into(const Record& rec, std::string& out) {
+    if (rec.line_count <= 1 && rec.raw.size() <= kEvidenceClip) {
+        out.clear();
+        return;
+    }
+    size_t cut = std::min(rec.text.size(), kRecordTextClip);
+    while (cut > 0 && cut < rec.text.size() && (static_cast<unsigned char>(rec.text[cut]) & 0xC0) == 0x80) --cut;
+    out.assign(rec.text.substr(0, cut));
 }
 
 // Parses "15.2.1118.20" into numbers; missing parts are 0. False if not a version.
@@ -66,6 +80,7 @@ bool check_holds(Check::Op op, const std::string& left, const std::string& right
         case Check::Op::version_ge: return parse_version(left, a) && parse_version(right, b) && a >= b;
         case Check::Op::same_build:
             return parse_version(left, a) && parse_version(right, b) && a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+        case Check::Op::contains: return list_contains(left, right);
         case Check::Op::different_build:
             return parse_version(left, a) && parse_version(right, b) && !(a[0] == b[0] && a[1] == b[1] && a[2] == b[2]);
     }
@@ -83,7 +98,7 @@ struct Hit {
 struct DeferredHit {
     bool pending = false;
     uint64_t seq = 0;
-    std::string value, raw, path;
+    std::string value, raw, path, record_text;
     uint64_t line = 0, offset = 0;
     int64_t time_ms = kNoTime;
     bool time_is_utc = false;
@@ -168,6 +183,7 @@ struct Engine::ScopeState {
 struct Engine::Impl {
     const RuleSet& rules;
     DiagSink& diags;
+    mutable std::set<int> warned_incomplete;   // rules whose message lacked a fact (warned once)
     EngineOptions options;
     ScopeState file_state;
     ScopeState run_state;
@@ -183,13 +199,28 @@ struct Engine::Impl {
     bool in_file = false;             // between on_file_begin and on_file_end
     // Per rule: for every leaf that is a sequence step, the owning sequence and its position.
     std::vector<std::vector<std::pair<const Condition*, size_t>>> sequence_steps;
+    // Look-back extractors (`scope: file` in a run or error rule) are tracked per run like the
+    // rule's own leaves. `looked_back` keeps, per rule, their states from the latest finished run
+    // in which any of them matched; a run where none matched borrows those (README, "Extractor
+    // scopes"). So a finding's facts come from one run, never from a later one.
+    ScopeState looked_back;
+    std::vector<char> looked_back_set;      // [rule]: looked_back holds a run's states
+    std::vector<char> has_look_back;        // [rule]: the rule has look-back extractors
+
+    static bool looks_back(const Rule& rule, const Leaf& leaf) {
+        return leaf.optional && leaf.scope == Scope::file && rule.scope != Scope::file;
+    }
 
     Impl(const RuleSet& r, DiagSink& d, EngineOptions o) : rules(r), diags(d), options(o) {
         file_state.reset(rules);
         run_state.reset(rules);
+        reset_look_back();
+        has_look_back.assign(rules.rules().size(), 0);
         sequence_steps.resize(rules.rules().size());
         for (size_t i = 0; i < rules.rules().size(); ++i) {
             const Rule& rule = *rules.rules()[i];
+            for (const Leaf& leaf : rule.leaves)
+                if (looks_back(rule, leaf)) has_look_back[i] = 1;
             sequence_steps[i].assign(rule.leaves.size(), {nullptr, 0});
             std::function<void(const Condition&)> walk = [&](const Condition& c) {
                 if (c.op == Condition::Op::sequence)
@@ -266,6 +297,7 @@ struct Engine::Impl {
             }
         }
         clip_into(line_text, out.evidence.text);
+        record_text_into(rec, out.evidence.record_text);
         return true;
     }
 
@@ -273,7 +305,7 @@ struct Engine::Impl {
         const Rule& rule = *rules.rules()[static_cast<size_t>(rule_index)];
         const Leaf& leaf = rule.leaves[static_cast<size_t>(leaf_index)];
         if (leaf.scope == Scope::error && !error_seen) return;
-        ScopeState& st = leaf.scope == Scope::file ? file_state : run_state;
+        ScopeState& st = tracking_state(rule, leaf);
         st.touched = true;
         LeafState& ls = st.leaves[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
         const bool want = !ls.hit || !leaf.pick_first;
@@ -305,6 +337,7 @@ struct Engine::Impl {
             d.value.assign(value);
             d.raw.assign(rec.raw);
             d.path.assign(rec.path);
+            record_text_into(rec, d.record_text);
             d.line = rec.line;
             d.offset = rec.offset;
             d.time_ms = rec.time_ms;
@@ -345,9 +378,20 @@ struct Engine::Impl {
             }
         };
         if (!holds(rule.match)) return;
+        // Captures come only from leaves of branches that hold: a leaf of an `any` branch that
+        // failed as a whole (say, another event id's data layout) must not lend its captures.
+        std::vector<int> contributing;
+        std::function<void(const Condition&)> collect = [&](const Condition& c) {
+            if (!holds(c)) return;
+            if (c.op == Condition::Op::leaf) contributing.push_back(c.leaf);
+            else if (c.op == Condition::Op::all || c.op == Condition::Op::any)
+                for (const auto& child : c.children) collect(child);
+        };
+        collect(rule.match);
         FactList facts;
         std::vector<Evidence> evidence;
         for (int leaf_index : hits) {
+            if (std::find(contributing.begin(), contributing.end(), leaf_index) == contributing.end()) continue;
             const Leaf& leaf = rule.leaves[static_cast<size_t>(leaf_index)];
             if (leaf.optional) continue;
             Hit hit;
@@ -451,9 +495,44 @@ struct Engine::Impl {
         std::vector<Evidence> evidence;
     };
 
+    // Where a leaf's hits are kept: file-scope leaves in the file state, except look-back
+    // extractors, which are kept per run like everything else.
+    static bool kept_for_file(const Rule& rule, const Leaf& leaf) {
+        return leaf.scope == Scope::file && !looks_back(rule, leaf);
+    }
+    ScopeState& tracking_state(const Rule& rule, const Leaf& leaf) { return kept_for_file(rule, leaf) ? file_state : run_state; }
+
+    // Whether any look-back extractor of the rule matched in the current run.
+    bool run_has_look_back(size_t rule_index) const {
+        const Rule& rule = *rules.rules()[rule_index];
+        for (size_t l = 0; l < rule.leaves.size(); ++l)
+            if (looks_back(rule, rule.leaves[l]) && run_state.leaves[rule_index][l].hit) return true;
+        return false;
+    }
+
     const LeafState& leaf_state(int rule_index, const Leaf& leaf, int leaf_index) const {
-        const ScopeState& st = leaf.scope == Scope::file ? file_state : run_state;
-        return st.leaves[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
+        const auto r = static_cast<size_t>(rule_index);
+        const auto l = static_cast<size_t>(leaf_index);
+        const Rule& rule = *rules.rules()[r];
+        if (looks_back(rule, leaf) && looked_back_set[r] && !run_has_look_back(r)) return looked_back.leaves[r][l];
+        return (kept_for_file(rule, leaf) ? file_state : run_state).leaves[r][l];
+    }
+
+    // At the end of a run (after its evaluation): remember its look-back extractor states for
+    // the later runs of the file that name none of these values themselves.
+    void carry_look_back() {
+        for (size_t r = 0; r < rules.rules().size(); ++r) {
+            if (!has_look_back[r] || !run_has_look_back(r)) continue;
+            const Rule& rule = *rules.rules()[r];
+            for (size_t l = 0; l < rule.leaves.size(); ++l)
+                if (looks_back(rule, rule.leaves[l])) looked_back.leaves[r][l] = run_state.leaves[r][l];
+            looked_back_set[r] = 1;
+        }
+    }
+
+    void reset_look_back() {
+        looked_back.reset(rules);
+        looked_back_set.assign(rules.rules().size(), 0);
     }
 
     static void add_captures(FactList& into, const FactList& from) {
@@ -527,11 +606,19 @@ struct Engine::Impl {
             if (ls.hit) add_captures(facts, ls.picked.captures);
         }
         add_captures(facts, rule.default_facts);
-        for (const auto& kv : rule.static_facts) facts.push_back(kv);
         auto lookup = [&](std::string_view name) -> std::optional<std::string> {
             if (name.starts_with("run.")) {
                 for (const auto& [k, v] : run_facts)
                     if (k == name.substr(4)) return v;
+                return std::nullopt;
+            }
+            if (name.starts_with("state.")) {
+                if (!options.state_scope.empty() &&
+                    std::none_of(options.state_scope.begin(), options.state_scope.end(),
+                                 [&](const std::string& prefix) { return path.starts_with(prefix); }))
+                    return std::nullopt;
+                for (const auto& [k, v] : options.state_facts)
+                    if (k == name.substr(6)) return v;
                 return std::nullopt;
             }
             if (name == "file") return path;
@@ -539,11 +626,16 @@ struct Engine::Impl {
                 if (k == name) return v;
             return std::nullopt;
         };
+        // Static facts last; one built from values the finding lacks is left out.
+        for (size_t i = 0; i < rule.static_facts.size(); ++i)
+            if (auto v = rule.static_fact_templates[i].render(lookup)) facts.emplace_back(rule.static_facts[i].first, std::move(*v));
         for (const auto& chk : rule.checks) {
-            std::string l = chk.left.render(lookup, "\x01"), r = chk.right.render(lookup, "\x01");
-            if (l.find('\x01') != std::string::npos || r.find('\x01') != std::string::npos) return false;
-            if (!check_holds(chk.op, l, r)) return false;
+            auto l = chk.left.render(lookup), r = chk.right.render(lookup);
+            if (!l || !r || !check_holds(chk.op, *l, *r)) return false;   // a missing value fails the check
         }
+        // An empty capture is no value: the finding leaves it out, as it does any fact the log lacks.
+        facts.erase(std::remove_if(facts.begin(), facts.end(), [](const auto& kv) { return kv.second.empty(); }),
+                    facts.end());
         std::sort(evidence.begin(), evidence.end(), [](const Evidence& x, const Evidence& y) {
             return std::tie(x.path, x.line, x.offset, x.text) < std::tie(y.path, y.line, y.offset, y.text);
         });
@@ -559,8 +651,32 @@ struct Engine::Impl {
         f.severity = rule.severity;
         f.path = path;
         f.segment = segment;
-        f.message = rule.message.render(lookup);
-        for (const auto& step : rule.remediation) f.remediation.push_back(step.render(lookup));
+        // An empty run fact is no value either.
+        auto shown = [&](std::string_view name) -> std::optional<std::string> {
+            auto v = lookup(name);
+            if (v && v->empty()) return std::nullopt;
+            return v;
+        };
+        std::vector<std::string> missing;
+        if (auto m = rule.message.render(shown, &missing)) {
+            f.message = std::move(*m);
+        } else {
+            // The rule put a fact that may be absent outside [[ ]]: say what the rule means
+            // rather than print a gap, and tell (`extriage rules test` fails on this).
+            f.message = rule.title + ".";
+            if (warned_incomplete.insert(rule_index).second)
+                diags.warning_at_line(rule.file, static_cast<uint64_t>(rule.id_pos.line),
+                                      fmt::format("the message needs {{{}}}, which this finding lacks; the title is "
+                                                  "shown instead (put that part of the message in [[ ]])",
+                                                  fmt::join(missing, "}, {")),
+                                      rule.id);
+        }
+        for (const auto& step : rule.remediation)
+            for (const auto& wording : step.alternatives)
+                if (auto text = wording.render(shown)) {
+                    f.remediation.push_back(std::move(*text));
+                    break;
+                }
         f.links = rule.links;
         f.facts = std::move(facts);
         f.evidence = std::move(evidence);
@@ -585,7 +701,10 @@ struct Engine::Impl {
                 rec.time_ms = d.time_ms;
                 rec.time_is_utc = d.time_is_utc;
                 const Leaf& leaf = rules.rules()[r]->leaves[l];
-                if (extract(leaf, rec, d.value, ls.picked)) ls.picked.seq = d.seq;
+                if (extract(leaf, rec, d.value, ls.picked)) {
+                    ls.picked.seq = d.seq;
+                    ls.picked.evidence.record_text.assign(d.record_text);
+                }
                 ls.deferred.pending = false;
             }
         }
@@ -714,6 +833,7 @@ void Engine::on_file_begin(std::string_view path, std::string_view parser) {
     impl_->parser = std::string(parser);
     impl_->file_state.reset(impl_->rules);
     impl_->run_state.reset(impl_->rules);
+    impl_->reset_look_back();
     impl_->error_seen = false;
     impl_->current_segment = -1;
     impl_->max_segment = -1;
@@ -743,6 +863,7 @@ void Engine::on_segment_end(const Segment& segment) {
     segments_.push_back(segment);
     impl_->max_segment = std::max(impl_->max_segment, segment.index);
     impl_->evaluate(true, segment.facts, segment.index, findings_);
+    impl_->carry_look_back();
     impl_->last_run_facts = segment.facts;
     impl_->run_state.reset(impl_->rules);
     impl_->error_seen = false;
@@ -758,6 +879,7 @@ void Engine::on_file_end(std::string_view) {
         findings_[i].latest = findings_[i].segment < 0 || findings_[i].segment == impl_->max_segment;
     impl_->run_state.reset(impl_->rules);
     impl_->file_state.reset(impl_->rules);
+    impl_->reset_look_back();
 }
 
 }  // namespace extriage

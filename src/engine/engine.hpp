@@ -84,6 +84,8 @@ private:
 
 struct EngineOptions {
     int only_rule = -1;            // evaluate just this rule index (rule examples)
+    FactList state_facts;          // the server's state, as {state.name} (engine/state_facts.hpp)
+    std::vector<std::string> state_scope;   // path prefixes the state applies to; empty: every file
 };
 
 class Engine final : public RecordSink {

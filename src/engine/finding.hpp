@@ -19,6 +19,10 @@ struct Evidence {
     std::string text;        // the matching physical line (clipped)
     int64_t time_ms = kNoTime;   // the record's time (Record::time_ms)
     bool time_is_utc = false;
+    // The record's text (Record::text, clipped) when `text` does not show all of it (continuation
+    // lines, a long line, an event): error codes are decoded from it too (app/error_codes.hpp).
+    // Not shown in reports.
+    std::string record_text;
 };
 
 // The setup run (or MSI session) an event finding happened in or shortly after (app/correlate),

@@ -55,7 +55,7 @@ struct WhereClause {
 
 // A comparison between rendered templates, checked after the condition holds.
 struct Check {
-    enum class Op { equals, not_equals, version_lt, version_ge, same_build, different_build };
+    enum class Op { equals, not_equals, version_lt, version_ge, same_build, different_build, contains };
     Template left;
     Op op = Op::equals;
     Template right;
@@ -71,7 +71,14 @@ struct RuleExample {
     std::string log;
     bool expect_match = true;
     FactList facts;               // expected facts (subset) for match examples
+    std::string state;            // a system-state snapshot the example runs with ({state.name} facts)
     SourcePos pos;
+};
+
+// One remediation step: its wordings, tried in order. The first whose mandatory facts all have
+// values is shown; when none can be, the step is left out (never shown with a gap).
+struct RemediationStep {
+    std::vector<Template> alternatives;
 };
 
 struct Rule {
@@ -86,10 +93,11 @@ struct Rule {
     std::vector<Leaf> leaves;            // match leaves first, then extractors
     Condition match;
     std::vector<Check> checks;
-    FactList static_facts;
+    FactList static_facts;               // name: template source (`facts:`)
+    std::vector<Template> static_fact_templates;   // parallel to static_facts
     FactList default_facts;
     Template message;
-    std::vector<Template> remediation;
+    std::vector<RemediationStep> remediation;
     std::vector<Link> links;
     std::vector<std::string> tags;
     bool each_match = false;             // one finding per matching record (deduplicated)

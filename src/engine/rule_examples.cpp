@@ -2,10 +2,12 @@
 #include "engine/rule_examples.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "byte_source.hpp"
+#include "engine/state_facts.hpp"
 #include "parser.hpp"
 
 namespace extriage {
@@ -22,6 +24,13 @@ std::string describe_facts(const Finding& f) {
     std::string s;
     for (const auto& [k, v] : f.facts) s += fmt::format("{}{}='{}'", s.empty() ? "" : ", ", k, v);
     return s.empty() ? "no facts" : s;
+}
+
+// The engine's warning when the rule's message needed a fact the finding lacked (engine.cpp).
+std::optional<std::string> incomplete_message(const Rule& rule, const DiagSink& diags) {
+    for (const auto& d : diags.snapshot())
+        if (d.origin == rule.id && d.path == rule.file && d.severity == DiagSeverity::warning) return d.message;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -41,7 +50,15 @@ std::vector<ExampleResult> check_rule_examples(const RuleSet& rules, int rule_in
             continue;
         }
         DiagSink diags;
-        Engine engine(rules, diags, EngineOptions{rule_index});
+        EngineOptions options{rule_index};
+        if (!ex.state.empty()) {
+            // A join example: the snapshot's facts, as analyze would gather them.
+            StateFactCollector state;
+            MemorySource state_src(ex.state);
+            if (const Parser* sp = find_parser("system-state")) sp->parse(state_src, "<example state>", state, diags);
+            options.state_facts = state.facts();
+        }
+        Engine engine(rules, diags, options);
         MemorySource src(ex.log);
         parser->parse(src, "<example>", engine, diags);
         std::vector<const Finding*> hits;
@@ -52,10 +69,13 @@ std::vector<ExampleResult> check_rule_examples(const RuleSet& rules, int rule_in
             if (!r.passed) r.problem = fmt::format("no_match example produced a finding: {}", hits.front()->message);
         } else if (hits.empty()) {
             r.problem = "match example produced no finding";
+        } else if (auto gap = incomplete_message(rule, diags)) {
+            r.problem = *gap;
         } else {
             for (const Finding* f : hits) {
                 bool all = std::all_of(ex.facts.begin(), ex.facts.end(), [&](const auto& kv) {
                     const std::string* v = f->fact(kv.first);
+                    if (kv.second.empty()) return v == nullptr;   // '' expects the fact to be absent
                     return v && iequals(*v, kv.second);
                 });
                 if (all) r.passed = true;

@@ -118,7 +118,9 @@ public:
         leaf.scope = rule_.scope;
         const YNode* pattern_node = &n;
         if (n.is_map()) {
-            if (optional) check_keys(n, {"pattern", "field", "case_sensitive", "pick", "scope"}, where);
+            // A match pattern may look wider than the rule (e.g. `none:` of a line anywhere in the
+            // file); sequence steps share one scope.
+            if (optional || where == "a pattern") check_keys(n, {"pattern", "field", "case_sensitive", "pick", "scope"}, where);
             else check_keys(n, {"pattern", "field", "case_sensitive", "pick"}, where);
             pattern_node = &need(n, "pattern", where);
             if (auto* f = n.find("field")) leaf.field = scalar(*f, "field");
@@ -234,11 +236,11 @@ Check::Op parse_check_op(const YNode& n) {
     static const std::pair<const char*, Check::Op> ops[] = {
         {"equals", Check::Op::equals},           {"not_equals", Check::Op::not_equals},
         {"version_lt", Check::Op::version_lt},   {"version_ge", Check::Op::version_ge},
-        {"same_build", Check::Op::same_build},   {"different_build", Check::Op::different_build}};
+        {"same_build", Check::Op::same_build},   {"different_build", Check::Op::different_build}, {"contains", Check::Op::contains}};
     const std::string& s = scalar(n, "op");
     for (const auto& [name, op] : ops)
         if (s == name) return op;
-    throw RuleError(n.pos, fmt::format("unknown check op '{}' (equals, not_equals, version_lt, version_ge, same_build, different_build)", s));
+    throw RuleError(n.pos, fmt::format("unknown check op '{}' (equals, not_equals, version_lt, version_ge, same_build, different_build, contains)", s));
 }
 
 Template parse_template(const YNode& n, std::string_view what) {
@@ -262,9 +264,41 @@ void collect_leaf_captures(const Rule& rule, std::set<std::string>& names) {
 void validate_placeholders(const Template& t, const std::set<std::string>& known, SourcePos pos) {
     for (const auto& name : t.placeholders()) {
         if (name.starts_with("run.") && name.size() > 4) continue;
+        if (name.starts_with("state.") && name.size() > 6) continue;   // joined server state
         if (known.count(name)) continue;
         throw RuleError(pos, fmt::format("unknown placeholder '{{{}}}': not captured by any pattern, not in facts or defaults (run facts are written {{run.name}})", name));
     }
+}
+
+// Checks and static facts are whole values: a missing value fails the check or leaves the fact
+// out, so optional sections have no meaning there.
+Template parse_check_template(const YNode& n, std::string_view what) {
+    Template t = parse_template(n, what);
+    if (t.has_sections())
+        throw RuleError(n.pos, fmt::format("'{}' is a whole value: optional sections '[[ ... ]]' are for message and remediation", what));
+    return t;
+}
+
+// A step is a template, or {one_of: [template, ...]}: the first wording whose facts are all there.
+RemediationStep parse_step(const YNode& n, const std::set<std::string>& known) {
+    RemediationStep step;
+    const YNode* list = nullptr;
+    if (n.is_map()) {
+        check_keys(n, {"one_of"}, "a remediation step");
+        list = &need(n, "one_of", "a remediation step");
+        if (!list->is_seq() || list->items.empty())
+            throw RuleError(list->pos, "one_of is a list of wordings for the step, tried in order");
+    }
+    if (!list) {
+        step.alternatives.push_back(parse_template(n, "remediation step"));
+        validate_placeholders(step.alternatives.back(), known, n.pos);
+        return step;
+    }
+    for (const auto& item : list->items) {
+        step.alternatives.push_back(parse_template(item, "remediation step"));
+        validate_placeholders(step.alternatives.back(), known, item.pos);
+    }
+    return step;
 }
 
 RuleExample parse_example(const YNode& n, bool expect_match) {
@@ -276,8 +310,9 @@ RuleExample parse_example(const YNode& n, bool expect_match) {
         return ex;
     }
     if (!n.is_map()) throw RuleError(n.pos, "an example is a log text, or a mapping with 'log' and 'facts'");
-    check_keys(n, {"log", "facts"}, "an example");
+    check_keys(n, {"log", "facts", "state"}, "an example");
     ex.log = scalar(need(n, "log", "an example"), "log");
+    if (auto* st = n.find("state")) ex.state = scalar(*st, "state");
     if (auto* f = n.find("facts")) {
         if (!expect_match) throw RuleError(f->pos, "no_match examples cannot expect facts");
         ex.facts = fact_map(*f, "facts");
@@ -352,16 +387,20 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
     }
     for (const auto& [k, v] : r.default_facts) known.insert(k);
     known.insert("file");
+    // A static fact may be built from other facts, e.g. '{run.install_path}\Bin\Search'.
+    if (auto* f = root.find("facts")) {
+        for (const auto& [k, v] : f->entries) {
+            r.static_fact_templates.push_back(parse_check_template(v, k.scalar));
+            validate_placeholders(r.static_fact_templates.back(), known, v.pos);
+        }
+    }
 
     const YNode& msg = need(root, "message", "a rule");
     r.message = parse_template(msg, "message");
     validate_placeholders(r.message, known, msg.pos);
     if (auto* rem = root.find("remediation")) {
         if (!rem->is_seq()) throw RuleError(rem->pos, "remediation must be a list of steps");
-        for (const auto& step : rem->items) {
-            r.remediation.push_back(parse_template(step, "remediation step"));
-            validate_placeholders(r.remediation.back(), known, step.pos);
-        }
+        for (const auto& step : rem->items) r.remediation.push_back(parse_step(step, known));
     }
     if (r.severity >= Level::warning && r.remediation.empty())
         throw RuleError(root.pos, "rules of severity warning or above need remediation steps");
@@ -372,9 +411,9 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
             check_keys(item, {"left", "op", "right"}, "a check");
             Check chk;
             chk.pos = item.pos;
-            chk.left = parse_template(need(item, "left", "a check"), "left");
+            chk.left = parse_check_template(need(item, "left", "a check"), "left");
             chk.op = parse_check_op(need(item, "op", "a check"));
-            chk.right = parse_template(need(item, "right", "a check"), "right");
+            chk.right = parse_check_template(need(item, "right", "a check"), "right");
             validate_placeholders(chk.left, known, item.pos);
             validate_placeholders(chk.right, known, item.pos);
             r.checks.push_back(std::move(chk));
@@ -407,6 +446,9 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
             for (const auto& child : c.children) record_level(child);
         };
         record_level(r.match);
+        for (const auto& leaf : r.leaves)
+            if (!leaf.optional && leaf.scope != r.scope)
+                throw RuleError(leaf.pos, "each_match rules match single records: their patterns take the rule's scope");
         if (r.match.op == Condition::Op::none) throw RuleError(r.match.pos, "an each_match rule cannot match on absence alone");
     }
 

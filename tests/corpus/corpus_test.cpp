@@ -15,9 +15,11 @@
 
 #include "app/analyze.hpp"
 #include "engine/rule_loader.hpp"
+#include "project_rules.hpp"
 #include "report/report.hpp"
 
 using namespace extriage;
+using extriage::testing::project_rules;
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,17 +32,6 @@ std::string lower(std::string s) {
 std::string rule_id_of(std::string family) {
     std::replace(family.begin(), family.end(), '.', '-');
     return family;
-}
-
-const RuleSet& project_rules() {
-    static std::unique_ptr<RuleSet> rules = [] {
-        DiagSink diags;
-        auto loaded = load_rules({EXTRIAGE_RULES_DIR}, diags);
-        for (const auto& d : diags.snapshot()) MESSAGE(d.format());
-        REQUIRE(diags.error_count() == 0);
-        return std::make_unique<RuleSet>(std::move(loaded));
-    }();
-    return *rules;
 }
 
 // Values of a fact name across the latest-run findings of one file (plus the run facts).
@@ -62,6 +53,23 @@ bool has_value(const std::multimap<std::string, std::string>& facts, const std::
             if (substring ? it->second.find(lower(want)) != std::string::npos : it->second == lower(want)) return true;
     }
     return false;
+}
+
+// expectations.json holds SetupLogReviewer's output, which differs from ours in two documented
+// ways (rules/README.md, "Templates"): an empty setting is printed as "NULL VALUE" where we leave
+// the fact out, and paths are printed under the default install folder where we use the folder
+// the run names (install_path). These give the value we report for an expected one.
+const std::string kNullValue = "NULL VALUE";
+const std::string kDefaultInstallPath = "C:\\Program Files\\Microsoft\\Exchange Server\\V15";
+
+std::string on_this_server(const std::string& expected, const AnalysisResult& r) {
+    if (!lower(expected).starts_with(lower(kDefaultInstallPath) + "\\")) return expected;
+    const Segment* latest = nullptr;
+    for (const auto& s : r.runs)
+        if (!latest || s.index > latest->index) latest = &s;
+    const std::string* install_path = latest ? latest->fact("install_path") : nullptr;
+    if (!install_path) return expected;
+    return *install_path + expected.substr(kDefaultInstallPath.size());
 }
 
 }  // namespace
@@ -105,9 +113,12 @@ TEST_CASE("setup-logs: every expected family fires with its facts") {
                     CAPTURE(v.get<std::string>());
                     CHECK(has_value(facts, key, v.get<std::string>(), true));
                 }
+            } else if (value.get<std::string>() == kNullValue) {
+                CHECK(facts.count(key) == 0);   // an empty value is left out, not printed as NULL VALUE
             } else {
-                CAPTURE(value.get<std::string>());
-                CHECK(has_value(facts, key, value.get<std::string>(), false));
+                const std::string want = on_this_server(value.get<std::string>(), result);
+                CAPTURE(want);
+                CHECK(has_value(facts, key, want, false));
             }
         }
         ++checked;

@@ -1,9 +1,10 @@
 // libFuzzer target for the whole analysis pipeline on one input: the bytes are sniffed exactly
 // as discover.cpp sniffs a file (identify() on the first kSniffHeadBytes), parsed from a
 // MemorySource by the parser that claimed them, run through the engine with the shipped rules,
-// correlated, given version advice, and rendered as the text and the JSON report. The parser
-// targets only check what parsers hand out; this one reaches the engine, templates, correlation
-// and reporters with hostile record contents (huge fields, odd timestamps, empty runs).
+// correlated, given version advice and decoded error codes, and rendered as the text and the JSON
+// report. The parser targets only check what parsers hand out; this one reaches the engine,
+// templates, correlation, the error code scanner and reporters with hostile record contents (huge
+// fields, odd timestamps, empty runs).
 // Zips are left to fuzz_archive, which needs a file on disk.
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 #include "app/analyze.hpp"
 #include "advice/builds.hpp"
+#include "advice/shipped_data.hpp"
 #include "inputs/discover.hpp"
 #include "byte_source.hpp"
 #include "diagnostics.hpp"
@@ -44,14 +46,6 @@ const RuleSet& shipped_rules() {
     return *rules;
 }
 
-const BuildTable* build_table() {
-    static const std::optional<BuildTable> table = [] {
-        std::string error;
-        return BuildTable::load(BuildTable::default_path(), error);
-    }();
-    return table ? &*table : nullptr;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -73,7 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     AnalysisResult result = analyze_inputs({input}, rules, diags, {}, 2);
     // A fixed date keeps runs reproducible (the CLI's --today).
     static const std::optional<Date> today = parse_iso_date("2026-11-22");
-    if (const BuildTable* table = build_table(); table && today) add_version_advice(result, *table, *today);
+    std::string error;
+    const BuildIssueTable* issues = shipped_build_issues(error);
+    if (const BuildTable* table = shipped_build_table(error); table && today) add_version_advice(result, *table, *today, issues);
+    if (const ErrorCodeTable* codes = shipped_error_codes(error)) add_decoded_errors(result.findings, *codes);
 
     auto diag_list = diags.snapshot();
     ReportOptions plain;

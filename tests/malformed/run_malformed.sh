@@ -184,10 +184,14 @@ encoding)
     e="$work/enc"
     mkdir -p "$e"
     # Invalid UTF-8 inside the good sample: a bad pair, 0xFF, a UTF-8-encoded surrogate, an
-    # overlong '/', and a sequence cut by the end of the file.
-    awk 'NR == 5 { $0 = $0 "\303(" } NR == 9 { $0 = $0 "\377" } NR == 12 { $0 = $0 "\355\240\200" }
+    # overlong '/', and a sequence cut by the end of the file. Line 4 gets ten valid UTF-8
+    # letters, so the file stays UTF-8 (decode.hpp: more valid than invalid sequences).
+    awk 'NR == 4 { $0 = $0 " \303\204\303\226\303\234\303\244\303\266\303\274\303\237\303\251\303\250\303\261" }
+         NR == 5 { $0 = $0 "\303(" } NR == 9 { $0 = $0 "\377" } NR == 12 { $0 = $0 "\355\240\200" }
          NR == 15 { $0 = $0 "\300\257" } { print }' "$good" >"$e/utf8-invalid.log"
     printf '\342\202' >>"$e/utf8-invalid.log"
+    # The same stray bytes without UTF-8 letters: an ANSI (Windows-1252) file, said in a note.
+    awk 'NR == 5 { $0 = $0 " j\374rgen" } NR == 9 { $0 = $0 "\377" } { print }' "$good" >"$e/ansi.log"
     utf16() { iconv -f UTF-8 -t "$1" "$good"; }
     { printf '\377\376'; utf16 UTF-16LE; printf 'X'; } >"$e/utf16le-odd-length.log"
     { printf '\377\376'; utf16 UTF-16LE | head -c 2000; printf '\000\330A\000\r\000\n\000'; utf16 UTF-16LE | tail -c +2001; } >"$e/utf16le-lone-high-surrogate.log"
@@ -200,6 +204,11 @@ encoding)
     analyze_check "invalid UTF-8" --located "$e/utf8-invalid.log" -- "$e/utf8-invalid.log"
     grep -qE "^$e/utf8-invalid.log:5: warning: .*invalid" "$work/run-$runs.err" \
         || fail "invalid UTF-8: no warning pointing at line 5: $(cat "$work/run-$runs.err")"
+    analyze_check "ANSI" --located "$e/ansi.log" -- "$e/ansi.log"
+    grep -qE "^$e/ansi.log:1: note: .*Windows-1252" "$work/run-$runs.err" \
+        || fail "ANSI: no note that the file was read as Windows-1252: $(cat "$work/run-$runs.err")"
+    ! grep -qE "^$e/ansi.log:.*U\+FFFD" "$work/run-$runs.err" \
+        || fail "ANSI: bytes replaced with U+FFFD: $(cat "$work/run-$runs.err")"
     for f in "$e"/utf16* "$e"/utf8-bom-with-nuls.log; do
         analyze_check "$(basename "$f")" -- "$f"
     done

@@ -2,7 +2,7 @@
 // benchmark, until the extriage CLI has --dump-records.
 //   evtx_dump [--threads N] [--quiet] [--full] FILE...     decode with the evtx-binary parser
 //   evtx_dump --from-evtxexport-xml FILE|-                 convert `evtxexport -f xml` output
-// Both print, per event: record_id, event_id, provider, channel, time (ms, UTC) and the data
+// Both print, per event: record_id (the event's System/EventRecordID), event_id, provider, channel, time (ms, UTC) and the data
 // fields (EventData Data by name or Data[n], Binary, UserData leaves), one "key: value" a line.
 #include <cstdio>
 #include <fstream>
@@ -21,8 +21,9 @@ namespace {
 
 using namespace extriage;
 
-const char* const kSystemFields[] = {"provider", "event_id", "qualifiers", "level", "task", "keywords", "record_id",
-                                     "channel", "computer", "time", "user_sid"};
+const char* const kSystemFields[] = {"provider", "event_id",  "qualifiers", "level",    "task",
+                                     "keywords", "record_id", "channel",    "computer", "time",
+                                     "user_sid", "event_record_id"};
 
 bool is_system_field(std::string_view name) {
     for (const char* s : kSystemFields)
@@ -65,7 +66,10 @@ public:
         ++count_;
         if (quiet_) return;
         Block b;
-        b.record_id = r.field("record_id");
+        // The event's own EventRecordID, as evtxexport's XML prints it; the record header's
+        // number differs only in events saved from another log.
+        b.record_id = r.field("event_record_id");
+        if (b.record_id.empty()) b.record_id = r.field("record_id");
         b.event_id = r.field("event_id");
         b.provider = r.field("provider");
         b.channel = r.field("channel");

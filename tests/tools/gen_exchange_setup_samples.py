@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the synthetic ExchangeSetup.log samples under samples/exchange-setup/.
 
-The samples exercise the exchange-setup *parser* (encodings, line endings, runs, continuation
+The samples exercise the exchange-setup *parser* (encodings, culture stamps, line endings, runs, continuation
 lines, header facts, outcomes). Every name in them is invented (CONTOSO, EX01.contoso.com, ...);
 no text is copied from real customer logs. Failure samples for individual rules live elsewhere.
 
@@ -16,20 +16,31 @@ STARS14 = "*" * 14
 
 
 class Log:
-    """Accumulates physical lines with a monotonically advancing timestamp."""
+    """Accumulates physical lines with a monotonically advancing timestamp.
+
+    Setup formats the stamp as "MM/dd/yyyy HH:mm:ss.ffff" in the culture of the user who runs it:
+    the '/' becomes the culture's date separator and the ':' its time separator (culture())."""
 
     def __init__(self, start):
         self.t = start
         self.lines = []
+        self.date_sep = "/"
+        self.time_sep = ":"
 
     def at(self, when):
         self.t = when
+
+    def culture(self, date_sep, time_sep=":"):
+        self.date_sep = date_sep
+        self.time_sep = time_sep
 
     def tick(self, ms):
         self.t += dt.timedelta(milliseconds=ms)
 
     def stamp(self):
-        return "[%s.%04d]" % (self.t.strftime("%m/%d/%Y %H:%M:%S"), self.t.microsecond // 100)
+        d, t = self.date_sep, self.time_sep
+        return "[%s.%04d]" % (self.t.strftime("%m" + d + "%d" + d + "%Y %H" + t + "%M" + t + "%S"),
+                              self.t.microsecond // 100)
 
     def add(self, depth, text, ms=2):
         self.tick(ms)
@@ -99,7 +110,7 @@ def evaluated(log, kind, name, value, thread=8, exc=False, ms=1):
                "[Duration:00:00:00.00%02d000]" % (kind, name, exc, value, thread, ms * 7 % 100), ms)
 
 
-def prereq_block(log, fqdn, site, dc_site, extra=(), failed=()):
+def prereq_block(log, fqdn, site, dc_site, extra=(), failed=(), override=None):
     log.add(0, "Performing Microsoft Exchange Server Prerequisite Check", 20)
     log.add(0, STARS14, 50)
     log.add(1, "Started [Analysis:Prereq]", 900)
@@ -117,6 +128,8 @@ def prereq_block(log, fqdn, site, dc_site, extra=(), failed=()):
         ("Rule", "DomainControllerIsOutOfSite", "False"),
         ("Rule", "IISURLRewriteNotInstalled", "False"),
     ] + list(extra)
+    override = override or {}
+    settings = [(kind, name, override.get(name, value)) for kind, name, value in settings]
     for i, (kind, name, value) in enumerate(settings):
         log.add(1, "Started [%s:%s] [Parent:RootAnalysisMember] [%s]"
                 % (kind, name, "RuleType:Error" if kind == "Rule" else "ValueType:String"), 1)
@@ -131,6 +144,19 @@ def component(log, task, name, description, body=()):
     log.add(1, "Processing component '%s' (%s)." % (name, description), 40)
     for line in body:
         log.add(1, line, 120)
+
+
+def result_tail(log, succeeded, ms):
+    """The result line and the end-of-setup frame every run finishes with."""
+    if succeeded:
+        log.add(0, "The Exchange Server setup operation completed successfully.", ms)
+    else:
+        log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
+                   "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", ms)
+    log.add(0, "CurrentResult main.run:235: %d" % (0 if succeeded else 1), 1)
+    log.add(0, "CurrentResult setupbase.maincore:396: %d" % (0 if succeeded else 1), 0)
+    log.add(0, "End of Setup", 0)
+    log.add(0, STARS46, 0)
 
 
 def good_upgrade():
@@ -207,11 +233,7 @@ def good_upgrade():
     log.add(1, "Ending processing Start-PostSetup", 10)
     log.add(0, "CurrentResult console.ProcessRunInternal:198: 0", 40)
     log.add(0, "CurrentResult launcherbase.maincore:90: 0", 5)
-    log.add(0, "The Exchange Server setup operation completed successfully.", 1)
-    log.add(0, "CurrentResult main.run:235: 0", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 0", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, True, 1)
     return log.lines
 
 
@@ -259,12 +281,7 @@ def utf16_failed_install():
     log.add(1, "Ending processing Install-BridgeheadRole", 20)
     log.add(0, "CurrentResult console.ProcessRunInternal:198: 1", 10)
     log.add(0, "CurrentResult launcherbase.maincore:90: 1", 5)
-    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
-               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 1)
-    log.add(0, "CurrentResult main.run:235: 1", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 1", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, False, 1)
     return log.lines
 
 
@@ -294,12 +311,7 @@ def two_runs():
                "member of the 'Enterprise Admins' group.", 2)
     log.add(1, "Help URL: https://learn.microsoft.com/Exchange/setupreadiness/GlobalUpdateRequired", 0)
     log.add(1, "Ending processing test-SetupPrerequisites", 15)
-    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
-               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 10)
-    log.add(0, "CurrentResult main.run:235: 1", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 1", 0)
-    log.add(0, "End of Setup", 0)
-    log.add(0, STARS46, 0)
+    result_tail(log, False, 10)
     # Run 1: the same command from an Enterprise Admins account, forty minutes later.
     log.at(dt.datetime(2023, 11, 7, 16, 53, 2, 810000))
     header(log, "Exchange Server 2019", tz, "CONTOSO\\ea-admin", "15.2.1258.12",
@@ -324,11 +336,178 @@ def two_runs():
     log.add(2, "Ending processing initialize-ExchangeUniversalGroups", 10)
     log.add(1, "Finished executing component tasks.", 45000)
     log.add(1, "Ending processing Install-ExchangeOrganization", 10)
-    log.add(0, "The Exchange Server setup operation completed successfully.", 20)
-    log.add(0, "CurrentResult main.run:235: 0", 1)
-    log.add(0, "CurrentResult setupbase.maincore:396: 0", 0)
+    result_tail(log, True, 20)
+    return log.lines
+
+
+def prereq_failure_tail(log):
+    log.add(1, "Ending processing test-SetupPrerequisites", 15)
+    result_tail(log, False, 10)
+
+
+UPGRADE = [("mode", "Upgrade"), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")]
+UPGRADE_CMD = "/mode:Upgrade /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF"
+ROLES = "BridgeheadRole ClientAccessRole MailboxRole FrontendTransportRole AdminToolsRole CafeRole"
+BERLIN = "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"
+
+
+def upgrade_run_start(log, user, dc, server, setup_version):
+    header(log, "Exchange Server 2019", BERLIN, user, setup_version, UPGRADE, UPGRADE_CMD)
+    ad_discovery(log, dc, "Contoso", server, ROLES, fresh=False)
+    log.add(0, "The installation mode is set to: 'BuildToBuildUpgrade'.")
+    org_status(log, "Contoso", "False", "False", "False")
+    log.add(0, "The locally installed version is 15.2.1544.4.")
+    log.add(0, "Validating options for the 6 requested roles")
+
+
+def culture_dotted_de():
+    """Two upgrade attempts on a German server: the first admin's profile has de-DE formats
+    ([11.05.2024 21:14:02.3312]); the second admin's profile writes the time with dots too
+    ([11.05.2024 21.52.40.1000]). Both runs fail a prerequisite; times, runs and findings must
+    read as in an en-US log."""
+    log = Log(dt.datetime(2024, 11, 5, 21, 14, 2, 331200))
+    attempts = (
+        (dt.datetime(2024, 11, 5, 21, 14, 2, 331200), ":", "CONTOSO\\admin", "PendingRebootWindowsComponents",
+         "There is a pending reboot from a previous installation of a Windows Server role or feature. Please "
+         "restart the computer and then run Setup again."),
+        (dt.datetime(2024, 11, 5, 21, 52, 40, 100000), ".", "CONTOSO\\exadmin2", "RebootPending",
+         "A reboot from a previous installation is pending. Please restart the system and then rerun Setup."),
+    )
+    for start, time_sep, user, rule, message in attempts:
+        log.at(start)
+        log.culture(".", time_sep)
+        upgrade_run_start(log, user, "DC01.contoso.com", "EX01", "15.2.1748.10")
+        prereq_block(log, "EX01.contoso.com", "Berlin-HQ", "Berlin-HQ", override={rule: "True"},
+                     failed=[(rule, message)])
+        prereq_failure_tail(log)
+    return log.lines
+
+
+PREPAREAD = [("preparead", ""), ("iacceptexchangeserverlicenseterms_diagnosticdataoff", "")]
+PREPAREAD_CMD = "/PrepareAD /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF"
+NOT_ENTERPRISE_ADMIN = ("Global updates need to be made to Active Directory, and this user account isn't a "
+                        "member of the 'Enterprise Admins' group.")
+
+
+def preparead_run(log, tz, user, setup_version, dc, fqdn, site, enterprise_admin):
+    """A /PrepareAD run up to its prerequisite check, where an account outside Enterprise Admins
+    fails (and the run ends)."""
+    header(log, "Exchange Server 2019", tz, user, setup_version, PREPAREAD, PREPAREAD_CMD)
+    log.add(0, "Setup will use the domain controller '%s'." % dc, 1500)
+    log.add(0, "Setup will use the global catalog '%s'." % dc, 0)
+    org_status(log, "Contoso", "False", "True", "True")
+    log.add(0, "The command-line option preparead has been specified.")
+    if enterprise_admin:
+        prereq_block(log, fqdn, site, site, extra=[("Rule", "GlobalUpdateRequired", "False")])
+        return
+    prereq_block(log, fqdn, site, site, extra=[("Rule", "GlobalUpdateRequired", "True")],
+                 failed=[("GlobalUpdateRequired", NOT_ENTERPRISE_ADMIN)])
+    log.add(1, "[REQUIRED] " + NOT_ENTERPRISE_ADMIN, 2)
+    prereq_failure_tail(log)
+
+
+def culture_dash():
+    """A server whose formats use '-' between the date parts ([03-14-2025 10:47:33.1250]): the
+    first attempt of /PrepareAD fails (the account isn't in Enterprise Admins), the second, by an
+    Enterprise Admin, succeeds."""
+    log = Log(dt.datetime(2025, 3, 14, 10, 47, 33, 125000))
+    log.culture("-")
+    tz = "(UTC+01:00) Brussels, Copenhagen, Madrid, Paris"
+    preparead_run(log, tz, "CONTOSO\\svc-setup", "15.2.1748.10", "DC02.contoso.com", "EX05.contoso.com", "PAR-DC",
+                  enterprise_admin=False)
+    log.at(dt.datetime(2025, 3, 14, 11, 20, 5, 500000))
+    preparead_run(log, tz, "CONTOSO\\ea-admin", "15.2.1748.10", "DC02.contoso.com", "EX05.contoso.com", "PAR-DC",
+                  enterprise_admin=True)
+    log.add(1, "Setup launched task 'Install-ExchangeOrganization -DomainController DC02.contoso.com "
+               "-OrganizationName Contoso -PrepareOrganization $true'", 200)
+    log.add(1, "Beginning processing Install-ExchangeOrganization", 1)
+    log.add(1, "Ending processing Install-ExchangeOrganization", 45000)
+    result_tail(log, True, 20)
+    return log.lines
+
+
+def ansi_cp1252():
+    """/PrepareAD by CONTOSO\\jürgen.müller, who isn't in Enterprise Admins, on a server that
+    writes the log in its ANSI code page (Windows-1252): the user must come out right in the
+    facts and the commands. (Computer, DC and site names stay ASCII, as DNS wants them.)"""
+    log = Log(dt.datetime(2024, 6, 3, 8, 5, 11, 400000))
+    log.culture(".")
+    preparead_run(log, BERLIN, "CONTOSO\\jürgen.müller", "15.2.1544.4", "DC-MUC01.contoso.com",
+                  "EX-CGN01.contoso.com", "Koeln", enterprise_admin=False)
+    return log.lines
+
+
+def service_control_early():
+    """The tail of an upgrade run (the copy starts mid-run), so its first lines are setup's
+    service-control components and ServiceControl.ps1's own messages. Setup was started from
+    V15\\Bin and failed there (the error lines are the real ones SetupLogReviewer knows)."""
+    log = Log(dt.datetime(2021, 12, 17, 16, 47, 40, 100000))
+    for component in ("Transport Common Service Control", "Service Host Service Control",
+                      "Protected Service Host Service Control"):
+        log.add(1, "Loaded component '%s' with 1 task information blocks from 'res://%s.xml'"
+                % (component, component.replace(" ", "")), 1)
+    log.add(1, "Setup launched task 'Start-PreConfiguration -Mode Upgrade -Roles %s'" % ROLES.replace(" ", ","), 300)
+    log.add(1, "Beginning processing Start-PreConfiguration", 1)
+    log.add(1, "Processing component 'Stopping Services' (Stopping Exchange services).", 40)
+    # ServiceControl.ps1 writes to the setup log through Write-ExchangeSetupLog.
+    for before, message, after in ((30000, "Disabling service 'MSExchangeEdgeSync'.", 1),
+                                   (160000, "Killing instead of Stopping 'FMS'.", 1),
+                                   (3, "Script completed succesfully.", 0)):
+        log.add(2, "Beginning processing Write-ExchangeSetupLog", before)
+        log.add(2, "[ServiceControl.ps1] " + message, 1)
+        log.add(2, "Ending processing Write-ExchangeSetupLog", after)
+    term = ("The term 'D:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\ManageScheduledTask.ps1' is not "
+            "recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of "
+            "the name, or if a path was included, verify that the path is correct and try again.")
+    stack = ("\n   at System.Management.Automation.CommandDiscovery.LookupCommandInfo(String commandName, "
+             "CommandTypes commandTypes, SearchResolutionOptions searchResolutionOptions, CommandOrigin "
+             "commandOrigin, ExecutionContext context)\n"
+             "   at System.Management.Automation.ExecutionContext.CreateCommand(String command, Boolean dotSource)")
+    script = ("\n          & $RoleBinPath\\ServiceControl.ps1 -Operation:DisableServices "
+              "-Roles:($RoleRoles.Replace('Role','').Split(',')) -SetupScriptsDirectory:$RoleBinPath;\n"
+              "          & $RoleBinPath\\ServiceControl.ps1 -Operation:Stop "
+              "-Roles:($RoleRoles.Replace('Role','').Split(',')) -IsDatacenter:([bool]$RoleIsDatacenter)\n        ")
+    log.add(1, "The following 1 error(s) occurred during task execution:", 3)
+    log.add(1, "0.  ErrorRecord: " + term, 1)
+    log.add(1, "0.  ErrorRecord: System.Management.Automation.CommandNotFoundException: " + term + stack, 0)
+    log.add(1, "[ERROR] The following error was generated when \"$error.Clear();" + script +
+               "\" was run: \"System.Management.Automation.CommandNotFoundException: " + term + stack + "\".", 2)
+    log.add(1, "[ERROR] " + term, 0)
+    log.add(1, "[ERROR-REFERENCE] Id=AllRolesPreFileCopyComponent___2f7e3804a2b340c69e930798211fb8fd "
+               "Component=EXCHANGE14:\\Current\\Release\\Shared\\Datacenter\\Setup", 1)
+    log.add(1, "Setup is stopping now because of one or more critical errors.", 0)
+    log.add(1, "Finished executing component tasks.", 0)
+    log.add(1, "Ending processing Start-PreConfiguration", 20)
+    log.add(0, "The Exchange Server setup operation didn't complete.  More details can be found in "
+               "ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.", 10)
     log.add(0, "End of Setup", 0)
     log.add(0, STARS46, 0)
+    return log.lines
+
+
+def two_runs_dc_site():
+    """Two upgrade attempts that name different domain controllers. Run 1 used DC05 in site
+    BOS-Branch (not the server's site NYC-HQ). Run 2 used DC07, whose site setup could not read
+    (an empty value): its finding must name DC07 and no site, not run 1's BOS-Branch."""
+    log = Log(dt.datetime(2024, 9, 10, 19, 2, 15, 700000))
+    for user, dc, dc_site in (("CONTOSO\\admin", "DC05.contoso.com", "BOS-Branch"),
+                              ("CONTOSO\\admin", "DC07.contoso.com", "")):
+        header(log, "Exchange Server 2019", "(UTC-05:00) Eastern Time (US & Canada)", user, "15.2.1544.4",
+               UPGRADE, UPGRADE_CMD)
+        ad_discovery(log, dc, "Contoso", "EX01", ROLES, fresh=False)
+        log.add(0, "The installation mode is set to: 'BuildToBuildUpgrade'.")
+        org_status(log, "Contoso", "False", "False", "False")
+        log.add(0, "The locally installed version is 15.2.1258.12.")
+        log.add(0, "Validating options for the 6 requested roles")
+        prereq_block(log, "EX01.contoso.com", "NYC-HQ", dc_site,
+                     extra=[("Setting", "DomainController", dc)],
+                     override={"DomainControllerIsOutOfSite": "True"},
+                     # The real message names the server's site where it says "domain controller".
+                     failed=[("DomainControllerIsOutOfSite", "Setup can't use the domain controller 'NYC-HQ' because "
+                              "it belongs to Active Directory site '%s'. Setup must use a domain controller in the "
+                              "same site as this computer (%s)." % (dc_site, dc))])
+        prereq_failure_tail(log)
+        log.at(log.t + dt.timedelta(minutes=35))
     return log.lines
 
 
@@ -338,7 +517,7 @@ def write(path, lines, newline, encoding):
         if encoding == "utf-16le":
             f.write(b"\xff\xfe" + data.encode("utf-16-le"))
         else:
-            f.write(data.encode("utf-8"))
+            f.write(data.encode(encoding))
     print("%s: %d lines" % (path, len(lines)))
 
 
@@ -349,6 +528,11 @@ def main():
     write(os.path.join(out, "good-upgrade.log"), good_upgrade(), "\r\n", "utf-8")
     write(os.path.join(out, "utf16-bom.log"), utf16_failed_install(), "\r\n", "utf-16le")
     write(os.path.join(out, "two-runs.log"), two_runs(), "\n", "utf-8")
+    write(os.path.join(out, "culture-dotted-de.log"), culture_dotted_de(), "\r\n", "utf-8")
+    write(os.path.join(out, "culture-dash.log"), culture_dash(), "\r\n", "utf-8")
+    write(os.path.join(out, "ansi-cp1252.log"), ansi_cp1252(), "\r\n", "cp1252")
+    write(os.path.join(out, "service-control-early.log"), service_control_early(), "\r\n", "utf-8")
+    write(os.path.join(out, "two-runs-dc-site.log"), two_runs_dc_site(), "\r\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -242,13 +242,15 @@ def su_wrong_cu():
     return m.text(crlf=True)
 
 
-def su_success(elevated):
-    msp = "C:\\Install\\Exchange2019-KB5074992-x64-en.msp"
-    name = "Security Update for Exchange Server 2019 Cumulative Update 15 (KB5074992) 15.2.1748.43"
-    logfile = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging\\Update\\msi\\ExchangeUpdate_2026-02-11-201502.log"
+def su_success(elevated, kb="KB5074992", cu=15, cu_build="15.2.1748.10", su_build="15.2.1748.43", date="2/11/2026"):
+    msp = "C:\\Install\\Exchange2019-%s-x64-en.msp" % kb
+    name = "Security Update for Exchange Server 2019 Cumulative Update %d (%s) %s" % (cu, kb, su_build)
+    month, day, year = date.split("/")
+    logfile = ("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging\\Update\\msi\\ExchangeUpdate_%s-%02d-%02d-201502.log"
+               % (year, int(month), int(day)))
     m = Msi(20, 15, 2)
-    client_start(m, "2/11/2026", msp)
-    sequencer(m, msp, "15.2.1748.10", True, "{8A2C4E6F-1B3D-4F5A-9C7E-0D2F4A6B8C1E}")
+    client_start(m, date, msp)
+    sequencer(m, msp, cu_build, True, "{8A2C4E6F-1B3D-4F5A-9C7E-0D2F4A6B8C1E}")
     m.e("s", "A0:48", "Original patch ==> %s" % msp)
     m.e("s", "A0:48", "Doing action: INSTALL")
     m.raw("Action start %s: INSTALL." % m.hms())
@@ -256,16 +258,16 @@ def su_success(elevated):
               "InstallFiles", "PatchFiles", "RunUpdateCas", "RunUpdateConfigFiles", "InstallFinalize"]:
         m.action("A0:48", a, ms=20000)
     m.raw("Action ended %s: INSTALL. Return value 1." % m.hms())
-    properties(m, "S", server_props("15.2.1748.10", msp, "EXADMIN"))
+    properties(m, "S", server_props(cu_build, msp, "EXADMIN"))
     m.e("s", "A0:48", "Product: Microsoft Exchange Server - Update '%s' installed successfully." % name)
     m.e("s", "A0:48", "Windows Installer installed an update. Product Name: Microsoft Exchange Server. Product Version: "
-        "15.2.1748.10. Product Language: 1033. Manufacturer: Microsoft Corporation. Update Name: %s. Installation "
-        "success or error status: 0." % name)
+        "%s. Product Language: 1033. Manufacturer: Microsoft Corporation. Update Name: %s. Installation "
+        "success or error status: 0." % (cu_build, name))
     m.e("s", "A0:48", "Product: Microsoft Exchange Server -- Configuration completed successfully.")
     m.e("s", "A0:48", "MainEngineThread is returning 0")
     m.raw("Action ended %s: INSTALL. Return value 1." % m.hms())
     properties(m, "C", client_props(logfile, elevated))
-    footer(m, "2/11/2026", 0)
+    footer(m, date, 0)
     return m.text(crlf=True)
 
 
@@ -340,6 +342,9 @@ def main():
     write(root, "samples/msi/su-wrong-cu.log", su_wrong_cu().encode("utf-8"))
     write(root, "samples/msi/su-success.log", su_success(True).encode("utf-8"))
     write(root, "samples/msi/su-not-elevated.log", su_success(False).encode("utf-8"))
+    # The November 2024 SU v1 (pulled, replaced by v2 15.2.1544.14): version-known-issue.
+    write(root, "samples/msi/su-pulled-nov24-v1.log",
+          su_success(True, "KB5044062", 14, "15.2.1544.4", "15.2.1544.13", "11/13/2024").encode("utf-8"))
     write(root, "samples/exchange-setup-logs/ServiceControl.log", SERVICE_CONTROL.replace("\n", "\r\n").encode("utf-8"))
     write(root, "samples/ldif/ldif.err", LDIF_ERR.replace("\n", "\r\n").encode("utf-8"))
 

@@ -133,18 +133,33 @@ std::vector<EventSpec> application_events() {
                     {"Product: Microsoft Exchange Server -- Installation operation failed.", "(NULL)", "(NULL)",
                      "(NULL)", "(NULL)", "(NULL)", ""}));
     v.push_back(msi(1033, 4, c.next(100), {product, version, "1033", "1603", "Microsoft Corporation", "(NULL)", ""}));
+    // 1023 as Windows Installer logs it: %1 product, %2 update, %3 error code, %4 log file.
     v.push_back(msi(1023, 2, c.next(100),
-                    {"Product: Microsoft Exchange Server - Update 'Security Update for Exchange Server 2019 "
-                     "Cumulative Update 12 (KB5019758) 15.2.1118.20' could not be installed. Error code 1603. "
-                     "Additional information is available in the log file "
-                     "C:\\ExchangeSetupLogs\\ServiceControl.log.",
-                     "(NULL)", "(NULL)", "(NULL)", "(NULL)", "(NULL)", ""}));
+                    {product, "Security Update for Exchange Server 2019 Cumulative Update 12 (KB5019758) 15.2.1118.20",
+                     "1603", "C:\\ExchangeSetupLogs\\ServiceControl.log"}));
+    // 1036: %1 product, %2 version, %3 language, %4 update, %5 status, %6 manufacturer.
+    v.push_back(msi(1036, 4, c.next(100),
+                    {product, version, "1033",
+                     "Security Update for Exchange Server 2019 Cumulative Update 12 (KB5019758) 15.2.1118.20", "1603",
+                     "Microsoft Corporation"}));
     v.push_back(msi(1035, 4, c.next(100), {product, version, "1033", "1603", "Microsoft Corporation", "(NULL)", ""}));
     v.push_back(msi(1042, 4, c.next(500), {msi_path, "4312"}));
     v.push_back(classic("MSExchange Common", 4999, 2, 16388, 6, c.next(90000),
                         {"2764", "E12", "c-RTL-AMD64", "15.02.1118.007", "MSExchangeTransport",
                          "M.Exchange.Transport", "M.E.T.Components.Start", "System.IO.FileNotFoundException", "5c1e",
                          "15.02.1118.007", "False", "True", "MSExchangeTransport"}));
+    return v;
+}
+
+// A Security Update installed successfully, in the MsiInstaller layout (1022: %1 product, %2
+// update; 1036 with status 0 in %5).
+std::vector<EventSpec> su_installed_events() {
+    Clock c;
+    const std::string product = "Microsoft Exchange Server";
+    const std::string update = "Security Update for Exchange Server 2019 Cumulative Update 14 (KB5036404) 15.2.1544.11";
+    std::vector<EventSpec> v;
+    v.push_back(msi(1022, 4, c.next(1800000), {product, update}));
+    v.push_back(msi(1036, 4, c.next(100), {product, "15.2.1544.4", "1033", update, "0", "Microsoft Corporation"}));
     return v;
 }
 
@@ -306,6 +321,7 @@ int main(int argc, char** argv) {
     bool ok = true;
     ok &= write_file(dir + "/application-exchange-update.evtx", write_events(application_events()));
     ok &= write_file(dir + "/system-services.evtx", write_events(system_events()));
+    ok &= write_file(dir + "/application-exchange-su-installed.evtx", write_events(su_installed_events()));
 
     // Four full chunks.
     ok &= write_file(dir + "/multi-chunk.evtx", file_of_chunks(4));

@@ -6,66 +6,11 @@
 #include <vector>
 
 #include "advice/builds.hpp"
+#include "builds_test_util.hpp"
 
 using namespace extriage;
+using namespace extriage::test;
 
-namespace {
-
-const BuildTable& table() {
-    static const BuildTable t = [] {
-        std::string error;
-        auto loaded = BuildTable::load(EXTRIAGE_TEST_SOURCE_DIR "/data/exchange-builds.tsv", error);
-        REQUIRE_MESSAGE(loaded.has_value(), error);
-        CHECK(error.empty());
-        return std::move(*loaded);
-    }();
-    return t;
-}
-
-BuildNumber bn(const char* s) {
-    auto b = BuildNumber::parse(s);
-    REQUIRE_MESSAGE(b.has_value(), s);
-    return *b;
-}
-
-Date day(const char* s) {
-    auto d = parse_iso_date(s);
-    REQUIRE_MESSAGE(d.has_value(), s);
-    return *d;
-}
-
-Segment segment(std::string path, std::string kind, int index, std::string outcome,
-                std::vector<std::pair<std::string, std::string>> facts) {
-    Segment s;
-    s.path = std::move(path);
-    s.kind = std::move(kind);
-    s.parser = s.kind == "setup-run" ? "exchange-setup" : "msi-log";
-    s.index = index;
-    s.first_line = 1 + static_cast<uint64_t>(index) * 100;
-    s.last_line = s.first_line + 50;
-    s.outcome = std::move(outcome);
-    s.facts = std::move(facts);
-    return s;
-}
-
-std::vector<std::string> ids(const std::vector<Finding>& fs) {
-    std::vector<std::string> out;
-    for (const auto& f : fs) out.push_back(f.rule_id);
-    return out;
-}
-
-const Finding* find(const std::vector<Finding>& fs, std::string_view id) {
-    for (const auto& f : fs)
-        if (f.rule_id == id) return &f;
-    return nullptr;
-}
-
-std::string fact(const Finding& f, std::string_view name) {
-    const std::string* v = f.fact(name);
-    return v ? *v : std::string("<unset>");
-}
-
-}  // namespace
 
 TEST_CASE("builds: build numbers parse in every form Exchange writes them") {
     struct Case {

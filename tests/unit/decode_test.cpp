@@ -154,6 +154,11 @@ TEST_CASE("decode: sniffs BOMs and BOM-less UTF-16 from the first bytes") {
         {"BOM-less UTF-16LE, two bytes", std::string("[\0", 2), TextEncoding::utf16le},
         {"BOM-less UTF-16BE", utf16("[03/06/2021 18:37:29.0350] [0] x", true, false), TextEncoding::utf16be},
         {"UTF-8 with accents", "Caf\xC3\xA9 cr\xC3\xA8me", TextEncoding::utf8},
+        {"Windows-1252 accents", "Caf\xE9 cr\xE8me", TextEncoding::windows1252},
+        {"UTF-8 letters outnumber a stray byte", "M\xC3\xBCller J\xC3\xBCrgen \xFF", TextEncoding::utf8},
+        {"as many stray bytes as UTF-8 letters", "M\xC3\xBCller \xFF", TextEncoding::windows1252},
+        {"a sequence cut by the end of the head does not count", "abc\xC3", TextEncoding::utf8},
+        {"a UTF-8 BOM keeps UTF-8 whatever follows", "\xEF\xBB\xBF" "Caf\xE9", TextEncoding::utf8_bom},
     };
     for (const Case& c : cases) {
         CAPTURE(c.name);
@@ -166,6 +171,7 @@ TEST_CASE("decode: names every encoding") {
     CHECK(encoding_name(TextEncoding::utf8_bom) == "utf-8-bom");
     CHECK(encoding_name(TextEncoding::utf16le) == "utf-16le");
     CHECK(encoding_name(TextEncoding::utf16be) == "utf-16be");
+    CHECK(encoding_name(TextEncoding::windows1252) == "windows-1252");
 }
 
 TEST_CASE("decode: decode_head drops the BOM and converts UTF-16 to UTF-8") {
@@ -175,7 +181,18 @@ TEST_CASE("decode: decode_head drops the BOM and converts UTF-16 to UTF-8") {
     CHECK(decode_head(utf16("[0] hello", false, false)) == "[0] hello");
     // A head cut inside a character loses the partial character, not the rest.
     CHECK(decode_head("abc\xE2\x82") == "abc");
-    CHECK(decode_head("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+    // A stray byte among UTF-8 letters is damage; on its own it is Windows-1252 (0xFF is y-umlaut).
+    CHECK(decode_head("\xC3\xA9\xC3\xA9 a\xFF" "b") == "\xC3\xA9\xC3\xA9 a\xEF\xBF\xBD" "b");
+    CHECK(decode_head("a\xFF" "b") == "a\xC3\xBF" "b");
+}
+
+TEST_CASE("decode: decode_head converts Windows-1252 to UTF-8") {
+    // 0x80-0x9F are not Latin-1: euro sign, quotes, dashes, S/Z/Y with caron or diaeresis.
+    CHECK(decode_head("CONTOSO\\j\xFCrgen.m\xFCller") == "CONTOSO\\j\xC3\xBCrgen.m\xC3\xBCller");
+    CHECK(decode_head("\x80 \x84\x93\x94 \x96\x97 \x8A\x9F") ==
+          "\xE2\x82\xAC \xE2\x80\x9E\xE2\x80\x9C\xE2\x80\x9D \xE2\x80\x93\xE2\x80\x94 \xC5\xA0\xC5\xB8");
+    // The five bytes Windows-1252 leaves undefined become U+FFFD, never raw C1 controls.
+    CHECK(decode_head("\xE9\x81\x8D\x8F\x90\x9D") == "\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 TEST_CASE("decode: splits lines on LF, CRLF and lone CR in every encoding") {
@@ -301,13 +318,15 @@ TEST_CASE("decode: replaces invalid sequences with U+FFFD and counts them") {
         uint64_t invalid;
     };
     const std::string r = "\xEF\xBF\xBD";
+    // Four valid UTF-8 letters first, so that the file counts as UTF-8, not ANSI (decode.hpp).
+    const std::string u = "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9";
     const std::vector<Case> cases = {
-        {"stray byte", "a\xFF" "b", "a" + r + "b", 1},
-        {"stray continuation", "a\x80" "b", "a" + r + "b", 1},
-        {"truncated 3-byte sequence is one replacement", "a\xE2\x82" "b", "a" + r + "b", 1},
-        {"overlong encoding", "a\xC0\xAF" "b", "a" + r + r + "b", 2},
-        {"UTF-8 encoded surrogate", "a\xED\xA0\x80" "b", "a" + r + r + r + "b", 3},
-        {"incomplete sequence at end of file", "ab\xE2\x82", "ab" + r, 1},
+        {"stray byte", u + "a\xFF" "b", u + "a" + r + "b", 1},
+        {"stray continuation", u + "a\x80" "b", u + "a" + r + "b", 1},
+        {"truncated 3-byte sequence is one replacement", u + "a\xE2\x82" "b", u + "a" + r + "b", 1},
+        {"overlong encoding", u + "a\xC0\xAF" "b", u + "a" + r + r + "b", 2},
+        {"UTF-8 encoded surrogate", u + "a\xED\xA0\x80" "b", u + "a" + r + r + r + "b", 3},
+        {"incomplete sequence at end of file", u + "ab\xE2\x82", u + "ab" + r, 1},
         {"valid 4-byte sequence", "a\xF0\x9F\x98\x80", "a\xF0\x9F\x98\x80", 0},
         {"UTF-16LE lone high surrogate", std::string("\xFF\xFE" "a\0\x00\xD8" "b\0", 8), "a" + r + "b", 1},
         {"UTF-16LE lone low surrogate", std::string("\xFF\xFE" "a\0\x00\xDC" "b\0", 8), "a" + r + "b", 1},
@@ -327,6 +346,54 @@ TEST_CASE("decode: replaces invalid sequences with U+FFFD and counts them") {
         ReadResult res = read_all_at_once(std::string("\xFF\xFE" "a\0\n\0z", 7));
         CHECK(texts(res) == std::vector<std::string>{"a", r});
         CHECK(res.invalid == 1);
+    }
+}
+
+TEST_CASE("decode: reads an ANSI file as Windows-1252 from the first line") {
+    const std::string data = "[0] Logged on user: CONTOSO\\j\xFCrgen.\r\n[1] Stra\xDF" "e \x80 \x81\r\n[2] plain\r\n";
+    for (const ReadResult& res : {read_all_at_once(data), read_dribbled(data)}) {
+        CHECK(texts(res) == std::vector<std::string>{"[0] Logged on user: CONTOSO\\j\xC3\xBCrgen.",
+                                                     "[1] Stra\xC3\x9F" "e \xE2\x82\xAC \xEF\xBF\xBD", "[2] plain"});
+        CHECK(res.encoding == TextEncoding::windows1252);
+        CHECK(res.invalid == 1);   // only the undefined 0x81
+    }
+    MemorySource src(data);
+    LineReader reader(src);
+    std::string_view line;
+    REQUIRE(reader.next(line));
+    CHECK(reader.ansi_from_line() == 1);
+}
+
+TEST_CASE("decode: a line after the first 64 KiB can turn the file ANSI, and it stays ANSI") {
+    std::string ascii;
+    while (ascii.size() <= kEncodingSniffBytes) ascii += "[01/02/2024 10:00:00.0000] [1] nothing but ASCII here\n";
+    const size_t ascii_lines = static_cast<size_t>(std::count(ascii.begin(), ascii.end(), '\n'));
+
+    SUBCASE("only ASCII before: the first stray byte switches, later look-alike UTF-8 is ANSI too") {
+        const std::string data = ascii + "user j\xFCrgen\n" "\xC3\xA9\n";
+        for (const ReadResult& res : {read_all_at_once(data), read_dribbled(data)}) {
+            REQUIRE(res.lines.size() == ascii_lines + 2);
+            CHECK(res.lines[ascii_lines].text == "user j\xC3\xBCrgen");
+            CHECK(res.lines[ascii_lines + 1].text == "\xC3\x83\xC2\xA9");   // bytes C3 A9: A-tilde, copyright sign
+            CHECK(res.encoding == TextEncoding::windows1252);
+            CHECK(res.invalid == 0);
+        }
+        MemorySource src(data);
+        LineReader reader(src);
+        std::string_view line;
+        while (reader.next(line)) {
+        }
+        CHECK(reader.ansi_from_line() == ascii_lines + 1);
+    }
+    SUBCASE("UTF-8 letters before: a stray byte later is damage, replaced") {
+        const std::string data = "M\xC3\xBCller G\xC3\xB6ran\n" + ascii + "bad \xFC byte\n" "caf\xC3\xA9\n";
+        for (const ReadResult& res : {read_all_at_once(data), read_dribbled(data)}) {
+            REQUIRE(res.lines.size() == ascii_lines + 3);
+            CHECK(res.lines[ascii_lines + 1].text == "bad \xEF\xBF\xBD byte");
+            CHECK(res.lines[ascii_lines + 2].text == "caf\xC3\xA9");
+            CHECK(res.encoding == TextEncoding::utf8);
+            CHECK(res.invalid == 1);
+        }
     }
 }
 

@@ -582,6 +582,65 @@ TEST_CASE("evtx-binary: a bad record size resynchronises on the next record") {
     CHECK(s.find("bad record signature")->offset == rec5);
 }
 
+// A log that was not closed cleanly can hold records whose trailing size copy was never written.
+TEST_CASE("evtx-binary: a record whose size copy is 0 is kept when its event decodes and its id matches") {
+    const std::string clean = w::write_events(many(20), {.dirty = true});
+    const Decoded full = decode(clean);
+    REQUIRE(full.records.size() == 20);
+    auto size_copy_at = [&](size_t i) {
+        const uint64_t off = full.records[i].offset;
+        uint32_t size = 0;
+        std::memcpy(&size, clean.data() + off + 4, 4);
+        return off + size - 4;
+    };
+    std::string file = clean;
+    std::memset(file.data() + size_copy_at(6), 0, 4);
+    const Decoded d = decode(file);
+    CHECK(d.records.size() == 20);
+    CHECK(d.stats.bad_records == 0);
+    CHECK(d.records[6].field("record_id") == "7");
+    CHECK(d.records[6].fields == full.records[6].fields);
+    const Diagnostic* n = d.find("record 7: size copy is 0");
+    REQUIRE(n != nullptr);
+    CHECK(n->severity == DiagSeverity::note);
+    CHECK(n->offset == size_copy_at(6));
+
+    // The record header says 99 while the event says 7: not trusted.
+    std::string renumbered = file;
+    const uint64_t id99 = 99;
+    std::memcpy(renumbered.data() + full.records[6].offset + 8, &id99, 8);
+    const Decoded r = decode(renumbered);
+    CHECK(r.records.size() == 19);
+    CHECK(r.find("record 99: size copy is 0 and its EventRecordID differs from the record header") != nullptr);
+    CHECK(r.records[6].field("record_id") == "8");
+
+    // A size copy of 0 on a record whose event does not decode: skipped, the next one is found.
+    std::string broken = file;
+    broken[full.records[6].offset + 24] = '\x7f';
+    const Decoded b = decode(broken);
+    CHECK(b.records.size() == 19);
+    CHECK(b.find("record 7: size copy is 0 and its event does not decode") != nullptr);
+    CHECK(b.records[6].field("record_id") == "8");
+
+    // A non-zero size copy that disagrees is still a damaged record.
+    std::string wrong = clean;
+    wrong[size_copy_at(6)] ^= 0x10;
+    CHECK(decode(wrong).records.size() == 19);
+}
+
+TEST_CASE("evtx-binary: an event renumbered in its record header keeps its own EventRecordID as a field") {
+    std::string file = w::write_events(many(3));
+    const Decoded full = decode(file);
+    REQUIRE(full.records.size() == 3);
+    CHECK(full.records[1].field("event_record_id") == "<absent>");
+    const uint64_t id = 707;
+    std::memcpy(file.data() + full.records[1].offset + 8, &id, 8);   // as "Save Selected Events" does
+    const Decoded d = decode(file);
+    REQUIRE(d.records.size() == 3);
+    CHECK(d.records[1].field("record_id") == "707");
+    CHECK(d.records[1].field("event_record_id") == "2");
+}
+
 TEST_CASE("evtx-binary: inputs that are not EVTX files") {
     CHECK(decode("").find("not an EVTX file") != nullptr);
     CHECK(decode("hello world, not evtx at all").find("not an EVTX file") != nullptr);
@@ -651,7 +710,8 @@ TEST_CASE("evtx-binary: the committed samples decode with the expected counts") 
         uint64_t records, bad_chunks;
         size_t errors;
     };
-    const Expect table[] = {{"application-exchange-update.evtx", 15, 0, 0},
+    const Expect table[] = {{"application-exchange-update.evtx", 16, 0, 0},
+                            {"application-exchange-su-installed.evtx", 2, 0, 0},
                             {"system-services.evtx", 13, 0, 0},
                             {"multi-chunk.evtx", 552, 0, 0},
                             {"truncated.evtx", 276, 1, 1},

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "civil_time.hpp"
 #include "decode.hpp"
 #include "parser.hpp"
 
@@ -275,6 +276,74 @@ TEST_CASE("exchange-setup: converts timestamps to milliseconds") {
     }
 }
 
+TEST_CASE("exchange-setup: reads stamps written with any culture's date and time separators") {
+    // Setup writes "MM/dd/yyyy HH:mm:ss.ffff" in the server's culture: '/' and ':' become the
+    // culture's separators; the order, the digits and the '.' before the fraction stay.
+    const int64_t want = civil_ms(2021, 4, 17, 11, 23, 39, 87);
+    struct Case {
+        std::string name;
+        std::string stamp;
+        int64_t time_ms;
+    };
+    const std::vector<Case> cases = {
+        {"en-US", "[04/17/2021 11:23:39.0874]", want},
+        {"dash", "[04-17-2021 11:23:39.0874]", want},
+        {"dot", "[04.17.2021 11:23:39.0874]", want},
+        {"dot date and time separators", "[04.17.2021 11.23.39.0874]", want},
+        {"two-character separator (hu-HU)", "[04. 17. 2021 11:23:39.0874]", want},
+        {"Thai Buddhist year", "[04/17/2564 11:23:39.0874]", want},
+        {"Hijri year: entry kept, time left out", "[09/05/1442 11:23:39.0874]", kNoTime},
+        {"31 April: entry kept, time left out", "[04/31/2021 11:23:39.0874]", kNoTime},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.name);
+        auto p = parse_bytes(c.stamp + " [1] Setup launched task 'Install-MailboxRole'\n" + c.stamp + " [1] [ERROR] boom\n");
+        REQUIRE(p->sink.records.size() == 2);
+        CHECK(p->sink.records[0].time_ms == c.time_ms);
+        CHECK(p->sink.records[0].text == "Setup launched task 'Install-MailboxRole'");
+        CHECK(p->sink.records[0].field("depth") == "1");
+        CHECK(p->sink.records[1].level == Level::error);
+        CHECK(p->diags.empty());
+    }
+    SUBCASE("separators that differ within one stamp do not make a stamp") {
+        auto p = parse_bytes("[04/17/2021 11:23:39.0874] [1] first\n[04-17/2021 11:23:39.0874] [1] second\n");
+        REQUIRE(p->sink.records.size() == 1);
+        CHECK(p->sink.records[0].text == "first\n[04-17/2021 11:23:39.0874] [1] second");
+    }
+}
+
+TEST_CASE("exchange-setup: a dotted-stamp log forms the same runs, facts and outcome as an en-US one") {
+    std::string us = run_text("Exchange Server 2019", {"[1] [ERROR] boom", "[1] Working"}, kEndFailed);
+    std::string de;
+    // "[03/06/2021 18:37:29.0350]" -> "[03.06.2021 18.37.29.0350]"
+    for (size_t i = 0; i < us.size(); ++i) {
+        const bool stamp_start = us[i] == '[' && (i == 0 || us[i - 1] == '\n');
+        if (!stamp_start) {
+            de += us[i];
+            continue;
+        }
+        std::string stamp = us.substr(i, 27);
+        for (size_t k : {3u, 6u}) stamp[k] = '.';
+        for (size_t k : {14u, 17u}) stamp[k] = '.';
+        de += stamp;
+        i += 26;
+    }
+    REQUIRE(de.find("[03.06.2021 18.37.") != std::string::npos);
+    auto a = parse_bytes(us);
+    auto b = parse_bytes(de);
+    REQUIRE(a->sink.records.size() == b->sink.records.size());
+    for (size_t i = 0; i < a->sink.records.size(); ++i) {
+        CHECK(a->sink.records[i].text == b->sink.records[i].text);
+        CHECK(a->sink.records[i].time_ms == b->sink.records[i].time_ms);
+        CHECK(a->sink.records[i].fields == b->sink.records[i].fields);
+    }
+    REQUIRE(b->sink.segments.size() == 1);
+    CHECK(b->sink.segments[0].facts == a->sink.segments[0].facts);
+    CHECK(b->sink.segments[0].outcome == "failed");
+    CHECK(b->sink.segments[0].start_ms == a->sink.segments[0].start_ms);
+    CHECK(b->diags.empty());
+}
+
 TEST_CASE("exchange-setup: splits runs at the banner and gives the asterisk frame to the new run") {
     std::string log = run_text("Exchange Server 2016", {"[1] [ERROR] First attempt failed."}, kEndFailed);
     const uint64_t first_run_lines = 10;  // 6 header + 1 body + 3 tail
@@ -533,16 +602,34 @@ TEST_CASE("exchange-setup: reports a file without any setup log line") {
 }
 
 TEST_CASE("exchange-setup: warns once per file about invalid encoding") {
+    // Valid UTF-8 letters outnumber the stray bytes: a UTF-8 file with damage, not ANSI.
     auto p = parse_bytes(
-        "[03/06/2021 18:37:29.0350] [0] ok\n"
+        "[03/06/2021 18:37:29.0350] [0] M\xC3\xBCller, J\xC3\xBCrgen, G\xC3\xB6ran\n"
         "[03/06/2021 18:37:29.0350] [0] caf\xE9 one\n"
         "[03/06/2021 18:37:29.0350] [0] caf\xE9 two\n");
     REQUIRE(p->sink.records.size() == 3);
+    CHECK(p->sink.records[0].text == "M\xC3\xBCller, J\xC3\xBCrgen, G\xC3\xB6ran");
     CHECK(p->sink.records[1].text == "caf\xEF\xBF\xBD one");
     REQUIRE(p->diags.size() == 1);
     CHECK(p->diags[0].severity == DiagSeverity::warning);
     CHECK(p->diags[0].line == 2);
     CHECK(p->diags[0].message.find("2 invalid utf-8 sequences") != std::string::npos);
+}
+
+TEST_CASE("exchange-setup: reads an ANSI (Windows-1252) log and says so in a note") {
+    auto p = parse_bytes(
+        "[03/06/2021 18:37:29.0350] [0] Starting Microsoft Exchange Server 2019 Setup\n"
+        "[03/06/2021 18:37:29.0350] [0] Logged on user: CONTOSO\\j\xFCrgen.m\xFCller.\n"
+        "[03/06/2021 18:37:29.0350] [1] Setup will use the path 'D:\\Programme\\Gr\xFC\xDF" "e \x80'.\n");
+    REQUIRE(p->sink.records.size() == 3);
+    CHECK(p->sink.records[1].text == "Logged on user: CONTOSO\\j\xC3\xBCrgen.m\xC3\xBCller.");
+    CHECK(p->sink.records[2].text == "Setup will use the path 'D:\\Programme\\Gr\xC3\xBC\xC3\x9F" "e \xE2\x82\xAC'.");
+    REQUIRE(p->sink.segments.size() == 1);
+    CHECK(fact(p->sink.segments[0], "user") == "CONTOSO\\j\xC3\xBCrgen.m\xC3\xBCller");
+    REQUIRE(p->diags.size() == 1);
+    CHECK(p->diags[0].severity == DiagSeverity::note);
+    CHECK(p->diags[0].line == 1);
+    CHECK(p->diags[0].message == "not UTF-8: read as Windows-1252 (ANSI)");
 }
 
 TEST_CASE("exchange-setup: warns about a line longer than the line limit") {
@@ -592,6 +679,9 @@ TEST_CASE("exchange-setup: sniffs the line shape or the banner cheaply") {
         {"after blank lines", "\n\r\n  \n[12/19/2020 04:47:15.0307] [0] x\n", true},
         {"after a UTF-8 BOM", "\xEF\xBB\xBF[12/19/2020 04:47:15.0307] [0] x", true},
         {"head cut inside the first line", "[12/19/2020 04:47:15.0307] [1", true},
+        {"dash stamp", "[04-17-2021 11:23:39.0874] [0] ****\n", true},
+        {"dotted date and time", "[04.17.2021 11.23.39.0874] [0] ****\n", true},
+        {"time of day only (ServiceControl.log)", "[20:03:21] Stopping service 'MSExchangeIS'.\n", false},
         {"banner somewhere in the head", "junk\nmore junk\nStarting Microsoft Exchange Server 2016 Setup\n", true},
         {"MSI log", "=== Verbose logging started: 3/6/2021  18:39:47  Build type: SHIP UNICODE 5.00.10011.00 ===\n",
          false},

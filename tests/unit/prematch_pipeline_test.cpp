@@ -8,9 +8,9 @@
 
 #include "app/analyze.hpp"
 #include "engine/prematch_pipeline.hpp"
-#include "engine/rule_loader.hpp"
 #include "record_batch.hpp"
 #include "report/report.hpp"
+#include "shipped_rules.hpp"
 
 using namespace extriage;
 namespace fs = std::filesystem;
@@ -74,15 +74,7 @@ TEST_CASE("record batch: records and segments come back in order, with every fie
 
 namespace {
 
-const RuleSet& shipped_rules() {
-    static const std::unique_ptr<RuleSet> rules = [] {
-        DiagSink diags;
-        auto loaded = load_rules({std::string(EXTRIAGE_TEST_SOURCE_DIR) + "/rules"}, diags);
-        REQUIRE(diags.error_count() == 0);
-        return std::make_unique<RuleSet>(std::move(loaded));
-    }();
-    return *rules;
-}
+using testutil::shipped_rules;
 
 // The JSON report of one input, analysed by the engine alone or through a pipeline.
 std::string analyse(const InputFile& input, const PrematchLimits* limits, unsigned workers = 1) {

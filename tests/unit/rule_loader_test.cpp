@@ -75,6 +75,15 @@ TEST_CASE("rule loader: reports mistakes with their position") {
         {"capture name case", replace(v, "(?P<what>", "(?P<What>"), 5, 18, "lower_snake_case"},
         {"unknown condition", replace(v, R"(match: 'boom (?P<what>\w+)')", "match:\n  either: ['x']"), 6, 3,
          "unknown condition 'either'"},
+        {"unclosed section", replace(v, "Boom {what}", "Boom [[{what}"), 6, 16, "unclosed '[['"},
+        {"nested sections", replace(v, "Boom {what}", "Boom [[{what} [[x {what}]]]]"), 6, 25, "do not nest"},
+        {"section without a fact", replace(v, "'Fix {what}.'", "'Fix [[it]] {what}.'"), 8, 10, "needs a {fact}"},
+        {"section in a check", replace(v, "message:", "checks:\n  - {left: '[[{what}]]', op: equals, right: x}\nmessage:"),
+         7, 12, "optional sections"},
+        {"one_of with another key", replace(v, "  - 'Fix {what}.'", "  - {one_of: ['Fix {what}.'], when: x}"), 8, 31,
+         "unknown key 'when'"},
+        {"unknown placeholder in one_of", replace(v, "  - 'Fix {what}.'", "  - one_of: ['Fix {what}.', 'Fix {whom}.']"), 8,
+         29, "unknown placeholder '{whom}'"},
         {"no match example", replace(v, "  match:\n    - 'boom x'", "  no_match:\n    - 'x'"), 10, 3,
          "at least one example"},
     };
@@ -112,4 +121,16 @@ TEST_CASE("rule loader: load_rules reports file:line:col diagnostics and keeps g
     CHECK(list[0].line >= 2);
     CHECK(list[0].format().find("broken.yaml:") != std::string::npos);
     fs::remove_all(dir);
+}
+
+TEST_CASE("rule loader: own scopes on match patterns, but not in each_match rules or sequences") {
+    CHECK_NOTHROW(parse_rule(replace(kValidRule, R"(match: 'boom (?P<what>\w+)')",
+                                     "match:\n  all:\n    - 'boom (?P<what>\\w+)'\n    - none: [{pattern: 'fixed', scope: file}]"),
+                             "rules/t-rule.yaml"));
+    RuleError each = load_error(replace(kValidRule, R"(match: 'boom (?P<what>\w+)')",
+                                        "each_match: true\nmatch: {pattern: 'boom (?P<what>\\w+)', scope: file}"));
+    CHECK(std::string(each.what()).find("each_match") != std::string::npos);
+    RuleError seq = load_error(replace(kValidRule, R"(match: 'boom (?P<what>\w+)')",
+                                       "match:\n  sequence:\n    - {pattern: 'boom (?P<what>\\w+)', scope: file}\n    - 'after'"));
+    CHECK(std::string(seq.what()).find("unknown key 'scope'") != std::string::npos);
 }

@@ -170,6 +170,18 @@ TEST_CASE("exchange-service-control: sniffing by content or by file name") {
     CHECK(sniffed("[20:03:21] something generic\n", "ServiceControl.log") == "exchange-service-control");
     CHECK(sniffed("[20:03:21] something generic\n", "other.log") != "exchange-service-control");
     CHECK(sniffed("[03/06/2021 18:37:29.0350] [0] Starting Microsoft Exchange Server 2019 Setup\n") == "exchange-setup");
+    // A setup log that talks about service control in its first lines, even named like one, in
+    // any culture's stamp, is still a setup log; ServiceControl.log's own sniffer refuses it.
+    const std::string setup_head =
+        "[12/17/2021 16:48:24.0817] [2] [ServiceControl.ps1] Disabling service 'MSExchangeEdgeSync'.\n"
+        "[12/17/2021 16:48:24.0900] [2] The Service Control Manager reported that the service stopped.\n";
+    CHECK(sniffed(setup_head) == "exchange-setup");
+    CHECK(sniffed(setup_head, "ServiceControl.log") == "exchange-setup");
+    CHECK(sniffed("[12-17-2021 16:48:24.0817] [2] Stopping service 'MSExchangeIS'.\n") == "exchange-setup");
+    const Parser* service_control = find_parser("exchange-service-control");
+    REQUIRE(service_control != nullptr);
+    SniffInput in{setup_head, setup_head, "ServiceControl.log"};
+    CHECK_FALSE(service_control->sniff(in));
 }
 
 TEST_CASE("exchange-service-control: bad data gives diagnostics, never an exception") {
