@@ -1,5 +1,6 @@
 // Event field layout, time/level conversions and the raw-byte element scanner (see the header).
 #include "event_fields.hpp"
+#include "event_message.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -158,26 +159,18 @@ const Record& EventRecordBuilder::finish(std::string_view parser, std::string_vi
     if (!message_.empty()) field("message", message_);
 
     const std::string_view text = message_.empty() ? std::string_view(text_) : std::string_view(message_);
-    // A one-line summary for evidence: the XML itself would show mostly <System> noise.
-    raw_.clear();
-    if (!time_text_.empty()) raw_ += fmt::format("[{}] ", time_text_);
-    raw_ += fmt::format("{} {} {}: ", system_[provider], system_[event_id], level_name(level_from_number(system_[level])));
-    bool space = false;
-    for (char c : text) {
-        if (raw_.size() >= kRawSummaryMax) {
-            while (!raw_.empty() && (static_cast<unsigned char>(raw_.back()) & 0xC0) == 0x80) raw_.pop_back();
-            if (!raw_.empty() && static_cast<unsigned char>(raw_.back()) >= 0xC0) raw_.pop_back();
-            raw_ += "…";
-            break;
-        }
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = true;
-            continue;
-        }
-        if (space && !raw_.empty() && raw_.back() != ' ') raw_ += ' ';
-        space = false;
-        raw_ += c;
+    // The evidence line: the XML itself would show mostly <System> noise.
+    std::string readable;
+    if (message_.empty()) {
+        std::vector<std::string_view> values;
+        for (const Data& d : data_)
+            if (d.in_text) values.push_back(d.value);
+        readable = render_known_message(system_[provider], system_[event_id], values);
+        if (readable.empty()) readable = resolve_insertions(text_);
     }
+    raw_ = summary_line({time_ms_, time_ms_ != kNoTime && time_is_utc_, system_[provider], system_[event_id], system_[record_id], {},
+                         message_.empty() ? std::string_view(readable) : std::string_view(message_)},
+                        kRawSummaryMax);
 
     record_ = Record{};
     record_.parser = parser;

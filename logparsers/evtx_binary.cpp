@@ -25,8 +25,8 @@ constexpr std::string_view kFileSignature{"ElfFile\0", 8};
 
 class Emitter {
 public:
-    Emitter(const std::string& path, RecordSink& sink, DiagSink& diags, EvtxStats& stats, uint64_t declared)
-        : path_(path), sink_(sink), diags_(diags), stats_(stats), declared_(declared) {}
+    Emitter(const std::string& path, RecordSink& sink, DiagSink& diags, EvtxStats& stats, uint64_t declared, bool raw_xml)
+        : path_(path), sink_(sink), diags_(diags), stats_(stats), declared_(declared), raw_xml_(raw_xml) {}
 
     void emit(uint64_t index, const evtx::ChunkOutput& out) {
         if (out.zeroed) {
@@ -58,7 +58,7 @@ public:
             rec.time_is_utc = true;
             rec.level = r.level;
             rec.text = out.view(r.text);
-            rec.raw = out.view(r.raw);
+            rec.raw = out.view(raw_xml_ ? r.raw : r.summary);
             rec.fields = fields_;
             ++stats_.records;
             sink_.on_record(rec);
@@ -77,6 +77,7 @@ private:
     DiagSink& diags_;
     EvtxStats& stats_;
     uint64_t declared_;
+    bool raw_xml_;
     uint64_t beyond_declared_ = 0;
     std::vector<Field> fields_;
 };
@@ -320,7 +321,7 @@ EvtxStats parse_evtx(ByteSource& source, const std::string& path, RecordSink& si
 
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const unsigned threads = options.threads ? options.threads : hw;
-    Emitter emitter(path, sink, diags, stats, declared);
+    Emitter emitter(path, sink, diags, stats, declared, options.raw_xml);
     ChunkReader reader(source, options.max_file_bytes, emitter);
     run_pipeline(
         reader, threads, options.chunks_in_flight_per_thread,

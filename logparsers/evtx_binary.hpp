@@ -14,6 +14,10 @@ struct EvtxOptions {
     unsigned threads = 0;                  // 0: std::thread::hardware_concurrency()
     unsigned chunks_in_flight_per_thread = 4;   // bounds memory: threads x this many chunks read but not yet emitted
     uint64_t max_file_bytes = uint64_t{4} << 30;
+    // Record::raw is the one-line summary people read in evidence ("time  Provider EventID
+    // (record N)  message", event_message.hpp); true: the decoded event XML instead (decoder tests,
+    // evtx_dump --full).
+    bool raw_xml = false;
 };
 
 struct EvtxStats {

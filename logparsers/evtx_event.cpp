@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "event_fields.hpp"
+#include "event_message.hpp"
 #include "evtx_text.hpp"
 
 namespace extriage::evtx {
@@ -15,6 +16,8 @@ namespace {
 constexpr std::array<std::string_view, 11> kSlotNames = {"provider", "event_id", "qualifiers", "level",
                                                          "task",     "keywords", "channel",    "computer",
                                                          "time",     "user_sid", "EventRecordID"};
+// Longest evidence summary line, as the XML and CLIXML parsers keep it.
+constexpr size_t kSummaryMax = 600;
 
 }  // namespace
 
@@ -191,6 +194,19 @@ void EventBuilder::finish(ChunkOutput& out) {
     rec.fields_count = static_cast<uint32_t>(out.fields.size()) - rec.fields_begin;
     rec.text = out.store(scratch_);
     rec.raw = out.store(raw_);
+
+    // The evidence line: the known template filled with the data values, else the data text.
+    std::vector<std::string_view> values;
+    for (const DataRef& d : data_)
+        if (d.in_text) values.emplace_back(data_buf_.data() + d.value_pos, d.value_len);
+    std::string message = eventlog::render_known_message(system_[provider], system_[event_id], values);
+    if (message.empty()) message = eventlog::resolve_insertions(scratch_);
+    const std::string header_record = std::to_string(record_id_);
+    // Both numbers when the record header and <EventRecordID> differ (records copied between logs).
+    const std::string_view xml_record =
+        has_[xml_record_id] && !xml_record_id_is(record_id_) ? std::string_view(system_[xml_record_id]) : std::string_view();
+    rec.summary = out.store(eventlog::summary_line(
+        {rec.time_ms, true, system_[provider], system_[event_id], header_record, xml_record, message}, kSummaryMax));
     out.records.push_back(rec);
 }
 

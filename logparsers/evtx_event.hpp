@@ -1,5 +1,6 @@
 // Turns the XML of one decoded event (as XmlHandler calls) into a normalized record:
-// System fields, EventData/UserData fields, a message-ish text and a one-line raw XML.
+// System fields, EventData/UserData fields, a message-ish text, a one-line raw XML and the
+// evidence summary line (event_message.hpp).
 // It knows the Windows event schema; it knows nothing about BinXML or chunks.
 #pragma once
 

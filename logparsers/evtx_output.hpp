@@ -25,7 +25,8 @@ struct OutRecord {
     uint64_t offset = 0;      // file offset of the record
     int64_t time_ms = kNoTime;
     Level level = Level::info;
-    TextRef text, raw;
+    TextRef text, raw;        // raw: the event's XML on one line
+    TextRef summary;          // the evidence line (eventlog::summary_line)
     uint32_t fields_begin = 0, fields_count = 0;
 };
 

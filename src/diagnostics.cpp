@@ -6,7 +6,7 @@
 namespace extriage {
 
 std::string Diagnostic::format() const {
-    std::string where = path;
+    std::string where = path.empty() ? std::string("extriage") : path;
     if (line > 0) {
         where += fmt::format(":{}", line);
         if (column > 0) where += fmt::format(":{}", column);
@@ -38,6 +38,17 @@ void DiagSink::error_at_offset(std::string path, uint64_t offset, std::string me
 
 void DiagSink::warning_at_offset(std::string path, uint64_t offset, std::string message, std::string origin) {
     report({DiagSeverity::warning, std::move(path), 0, 0, offset, true, std::move(message), std::move(origin)});
+}
+
+size_t DiagSink::downgrade_errors(size_t from, std::string_view path) {
+    std::lock_guard lock(mutex_);
+    size_t n = 0;
+    for (size_t i = from; i < diags_.size(); ++i) {
+        if (diags_[i].severity != DiagSeverity::error || diags_[i].path != path) continue;
+        diags_[i].severity = DiagSeverity::warning;
+        ++n;
+    }
+    return n;
 }
 
 std::vector<Diagnostic> DiagSink::snapshot() const {

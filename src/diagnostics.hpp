@@ -1,10 +1,12 @@
 // Problems found in inputs or rules. Data errors become diagnostics and the run goes on;
-// they print as `path:line: error: message [origin]` (or `path@offset` for binary inputs).
+// they print as `path:line: error: message [origin]` (or `path@offset` for binary inputs), and as
+// `extriage: error: message` when they concern no one input (path "").
 #pragma once
 
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace extriage {
@@ -32,6 +34,10 @@ public:
     void warning_at_line(std::string path, uint64_t line, std::string message, std::string origin);
     void error_at_offset(std::string path, uint64_t offset, std::string message, std::string origin);
     void warning_at_offset(std::string path, uint64_t offset, std::string message, std::string origin);
+
+    // Turns the errors reported for `path` since index `from` into warnings (a file that still
+    // yielded records was read: what was skipped inside it does not fail the run). Returns how many.
+    size_t downgrade_errors(size_t from, std::string_view path);
 
     std::vector<Diagnostic> snapshot() const;
     size_t error_count() const;

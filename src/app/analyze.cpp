@@ -1,6 +1,9 @@
 // Analysis driver.
 #include "app/analyze.hpp"
 
+#include "advice/builds.hpp"
+#include "advice/knowledge.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <optional>
@@ -8,8 +11,12 @@
 
 #include <fmt/format.h>
 
-#include "app/bundle.hpp"
-#include "app/shipped_data.hpp"
+#include "advice/coverage.hpp"
+#include "advice/fold.hpp"
+#include "advice/outcome.hpp"
+#include "advice/shipped_data.hpp"
+#include "civil_time.hpp"
+#include "inputs/bundle.hpp"
 #include "engine/prematch_pipeline.hpp"
 #include "engine/state_facts.hpp"
 
@@ -68,21 +75,47 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
             diags.error_at_line(input.display_path, 0, "out of memory while parsing this file", std::string(input.parser->name()));
             into_engine.on_file_end(input.display_path);
         }
-        result.files.push_back({input.display_path, std::string(input.parser->name()),
-                                engine.records_seen() - records_before, diags.size() - diags_before,
-                                input.server.empty() ? probe.server() : input.server});
+        const uint64_t records = engine.records_seen() - records_before;
+        // A file that yielded records was read: a record or chunk skipped inside it is a warning,
+        // not an input error. Only a file that yields nothing keeps its errors (exit code 2).
+        if (records > 0) diags.downgrade_errors(diags_before, input.display_path);
+        result.files.push_back({input.display_path, std::string(input.parser->name()), records,
+                                diags.size() - diags_before, input.server.empty() ? probe.server() : input.server,
+                                probe.channel(), probe.last_time_ms(), probe.last_time_is_utc()});
     }
     result.runs = std::move(engine.segments());
     result.findings = std::move(engine.findings());
-    std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
-        uint64_t la = a.evidence.empty() ? 0 : a.evidence.front().line;
-        uint64_t lb = b.evidence.empty() ? 0 : b.evidence.front().line;
-        uint64_t oa = a.evidence.empty() ? 0 : a.evidence.front().offset;
-        uint64_t ob = b.evidence.empty() ? 0 : b.evidence.front().offset;
-        return std::tie(a.path, a.segment, la, oa, a.rule_id) < std::tie(b.path, b.segment, lb, ob, b.rule_id);
-    });
+    add_outcome_findings(result);
+    sort_findings(result.findings);
     correlate_findings(result, correlate);
+    fold_findings(result);
+    add_coverage(result);
     return result;
+}
+
+void require_readable_input(const std::vector<std::string>& paths, const AnalysisResult& result, DiagSink& diags) {
+    const auto reported = diags.snapshot();
+    bool read = std::any_of(result.files.begin(), result.files.end(), [&](const FileSummary& f) {
+        // A recognised file with no records and no error (an empty event log) was read too.
+        return f.records > 0 || std::none_of(reported.begin(), reported.end(), [&](const Diagnostic& d) {
+                   return d.severity == DiagSeverity::error && d.path == f.path;
+               });
+    });
+    if (read) return;
+    std::string where;
+    for (const auto& p : paths) where += (where.empty() ? "" : ", ") + p;
+    diags.error_at_line("", 0, fmt::format("no log extriage can read was found in {}", where), "discover");
+}
+
+void set_ages(AnalysisResult& result, const std::string& today_iso) {
+    const auto today = today_iso.empty() ? std::optional<Date>(system_today()) : parse_iso_date(today_iso);
+    if (!today) return;
+    for (auto& f : result.files) {
+        if (f.last_time_ms == kNoTime) continue;
+        const int64_t day = f.last_time_ms >= 0 ? f.last_time_ms / 86400000 : (f.last_time_ms - 86399999) / 86400000;
+        auto [y, m, d] = civil_from_days(day);
+        f.age_days = days_between(Date{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)}, *today);
+    }
 }
 
 AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSet& rules, DiagSink& diags,
@@ -91,18 +124,26 @@ AnalysisResult analyze_paths(const std::vector<std::string>& paths, const RuleSe
     auto inputs = discover_inputs(paths, options.discover, diags, stats);
     AnalysisResult result = analyze_inputs(inputs, rules, diags, options.correlate, threads_or_cores(options.threads));
     result.discover = stats;
+    require_readable_input(paths, result, diags);
+    set_ages(result, options.today);
     if (options.version_advice) {
+        // The tables are data shipped with the rules (the build table may come from --data DIR);
+        // each is loaded once per process.
         std::string error, issues_error;
         const BuildIssueTable* issues = shipped_build_issues(issues_error);
-        if (const BuildTable* table = shipped_build_table(error)) {
-            auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
+        const BuildTable* table = build_table_for(options.data_dir, error);
+        auto today = options.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.today);
+        if (table) {
             if (today) add_version_advice(result, *table, *today, issues);
+            if (today && options.warn_stale_table)
+                if (auto stale = stale_table_warning(*table, *today))
+                    diags.warning_at_line(build_table_display(options.data_dir), 0, *stale, "versions");
             if (!issues)
                 diags.warning_at_line(shipped_data_path(kBuildIssueFile), 0,
                                       "build-issue table not loaded, no known-issue advice: " + issues_error, "versions");
         } else {
-            diags.warning_at_line(shipped_data_path(kBuildTableFile), 0, "build table not loaded, no version advice: " + error,
-                                  "versions");
+            diags.warning_at_line(build_table_display(options.data_dir), 0,
+                                  "build table not loaded, no version advice: " + error, "versions");
         }
     }
     if (options.decode_error_codes) {

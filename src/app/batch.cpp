@@ -15,8 +15,10 @@
 
 #include <fmt/format.h>
 
-#include "app/archive.hpp"
-#include "app/bundle.hpp"
+#include "inputs/archive.hpp"
+#include "inputs/bundle.hpp"
+#include "advice/knowledge.hpp"
+#include "text_util.hpp"
 
 namespace extriage {
 
@@ -26,11 +28,6 @@ namespace {
 
 constexpr const char* kOrigin = "batch";
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 // ExchangeLogCollector's <yyyyMd> folder (e.g. 2025123).
 bool is_date_folder(std::string_view name) {
@@ -174,6 +171,7 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
     Progress progress(options.progress, bundles.size());
     std::atomic<size_t> next{0};
     AnalyzeOptions analyze = options.analyze;
+    analyze.warn_stale_table = false;   // said once for the whole batch (run_batch_command), not per bundle
     auto worker = [&] {
         for (;;) {
             size_t i = next.fetch_add(1);
@@ -213,50 +211,6 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
     return result;
 }
 
-BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& options) {
-    BundleSummary s;
-    s.bundle = bundle.path;
-    if (!bundle.servers.empty()) {
-        s.server = bundle.servers.front();
-        s.other_servers = bundle.servers.size() - 1;
-    }
-    // The latest setup run: the latest start time; without times, the last one listed.
-    const Segment* latest = nullptr;
-    for (const auto& run : bundle.analysis.runs) {
-        if (run.kind != "setup-run") continue;
-        if (!latest || run.start_ms == kNoTime || latest->start_ms == kNoTime || run.start_ms >= latest->start_ms)
-            latest = &run;
-    }
-    if (latest) {
-        if (const std::string* v = latest->fact("setup_version")) s.setup_version = *v;
-        if (const std::string* v = latest->fact("installed_version")) s.installed_version = *v;
-        s.outcome = latest->outcome.empty() ? "unknown" : latest->outcome;
-    }
-    for (const Finding* f : visible_findings(bundle.analysis, options)) {
-        switch (f->severity) {
-            case Level::critical: ++s.critical; break;
-            case Level::error: ++s.error; break;
-            case Level::warning: ++s.warning; break;
-            default: ++s.info; break;
-        }
-        if (!s.top || f->severity > s.top->severity) s.top = f;
-    }
-    s.files = bundle.analysis.files.size();
-    s.input_errors = bundle.errors;
-    return s;
-}
-
-std::string csv_field(std::string_view value) {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
 int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
     BatchOptions options = command.options;
     BatchResult result = run_batch(command.paths, rules, options);
@@ -266,6 +220,13 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
     else out = render_batch_text(result, command.report);
     write_all(out);
 
+    if (options.analyze.version_advice) {
+        std::string error;
+        auto today = options.analyze.today.empty() ? std::optional<Date>(system_today()) : parse_iso_date(options.analyze.today);
+        if (const BuildTable* table = build_table_for(options.analyze.data_dir, error); table && today)
+            if (auto stale = stale_table_warning(*table, *today))
+                std::fprintf(stderr, "%s\n", Diagnostic{DiagSeverity::warning, build_table_display(options.analyze.data_dir), 0, 0, 0, false, *stale, "versions"}.format().c_str());
+    }
     size_t errors = 0;
     for (const auto& d : result.diagnostics) {
         std::fprintf(stderr, "%s\n", d.format().c_str());

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "app/builds.hpp"
-#include "app/version.hpp"
+#include "advice/builds.hpp"
+#include "model/version.hpp"
 
 namespace extriage {
 

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "app/discover.hpp"
+#include "inputs/discover.hpp"
 #include "report/report.hpp"
 
 namespace extriage {

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 #include "byte_source.hpp"
 #include "parser.hpp"
 

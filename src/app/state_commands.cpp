@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 #include "app/collect_bundle.hpp"
 #include "app/collect_state.hpp"
 #include "app/preflight.hpp"
-#include "app/shipped_data.hpp"
+#include "advice/shipped_data.hpp"
 #include "byte_source.hpp"
 #include "decode.hpp"
 #include "parser.hpp"

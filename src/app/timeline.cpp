@@ -10,33 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "text_util.hpp"
+
 namespace extriage {
 
 namespace {
 
 constexpr size_t kEntryTextMax = 300;
 
-// Collapses whitespace (newlines included) and clips at a UTF-8 boundary.
-std::string one_line(std::string_view s, size_t max = kEntryTextMax) {
-    std::string out;
-    bool space = false;
-    for (char c : s) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-        if (out.size() >= max) {
-            while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-            if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-            out += "…";
-            break;
-        }
-    }
-    return out;
-}
+std::string one_line(std::string_view s) { return extriage::one_line(s, kEntryTextMax); }
 
 int kind_rank(TimelineEntry::Kind k) {
     using K = TimelineEntry::Kind;
@@ -207,19 +189,6 @@ void add_findings(const AnalysisResult& result, std::vector<TimelineEntry>& out)
 
 }  // namespace
 
-std::string_view timeline_kind_name(TimelineEntry::Kind kind) {
-    using K = TimelineEntry::Kind;
-    switch (kind) {
-        case K::run_start: return "run-start";
-        case K::run_end: return "run-end";
-        case K::error: return "error";
-        case K::event: return "event";
-        case K::match: return "match";
-        case K::finding: return "finding";
-    }
-    return "?";
-}
-
 bool timeline_before(const TimelineEntry& a, const TimelineEntry& b) {
     const bool ua = a.time_ms == kNoTime, ub = b.time_ms == kNoTime;
     return std::make_tuple(ua, a.time_ms, std::cref(a.path), a.line, a.offset, kind_rank(a.kind), std::cref(a.rule_id),
@@ -253,6 +222,7 @@ Timeline build_timeline(const std::vector<std::string>& paths, const RuleSet& ru
     auto inputs = discover_inputs(paths, options.analyze.discover, diags, stats);
     Timeline tl = build_timeline_from_inputs(std::move(inputs), rules, diags, options);
     tl.analysis.discover = stats;
+    require_readable_input(paths, tl.analysis, diags);
     return tl;
 }
 

@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "app/batch.hpp"
-#include "app/version.hpp"
+#include "report/outline.hpp"
+#include "report/report.hpp"
+#include "model/version.hpp"
+#include "report/painter.hpp"
+#include "text_util.hpp"
 
 namespace extriage {
 
@@ -33,6 +36,58 @@ std::vector<BundleSummary> summaries(const BatchResult& result, const ReportOpti
 
 }  // namespace
 
+BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& options) {
+    BundleSummary s;
+    s.bundle = bundle.path;
+    if (!bundle.servers.empty()) {
+        s.server = bundle.servers.front();
+        s.other_servers = bundle.servers.size() - 1;
+    }
+    // The latest setup run: the latest start time; without times, the last one listed.
+    const Segment* latest = nullptr;
+    for (const auto& run : bundle.analysis.runs) {
+        if (run.kind != "setup-run") continue;
+        if (!latest || run.start_ms == kNoTime || latest->start_ms == kNoTime || run.start_ms >= latest->start_ms)
+            latest = &run;
+    }
+    if (latest) {
+        if (const std::string* v = latest->fact("setup_version")) s.setup_version = *v;
+        if (const std::string* v = latest->fact("installed_version")) s.installed_version = *v;
+        s.outcome = latest->outcome.empty() ? "unknown" : latest->outcome;
+    }
+    for (const Finding* f : visible_findings(bundle.analysis, options)) {
+        switch (f->severity) {
+            case Level::critical: ++s.critical; break;
+            case Level::error: ++s.error; break;
+            case Level::warning: ++s.warning; break;
+            default: ++s.info; break;
+        }
+        if (!s.top || f->severity > s.top->severity) s.top = f;
+    }
+    // The latest setup run's cause (its file's headline) is the bundle's answer when it has one,
+    // even if another log holds a more severe finding.
+    if (latest) {
+        const Outline outline = build_outline(bundle.analysis, options);
+        for (const auto& section : outline.sections)
+            if (section.file->path == latest->path && section.headline.top && section.headline.top->severity >= Level::error)
+                s.top = section.headline.top;
+    }
+    s.files = bundle.analysis.files.size();
+    s.input_errors = bundle.errors;
+    return s;
+}
+
+std::string csv_field(std::string_view value) {
+    if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
 std::string render_batch_text(const BatchResult& result, const ReportOptions& options) {
     const std::vector<std::string> header{"BUNDLE", "SERVER", "BUILD", "OUTCOME", "CRIT", "ERR", "WARN", "INFO", "INPUTS",
                                           "TOP FINDING"};
@@ -47,8 +102,9 @@ std::string render_batch_text(const BatchResult& result, const ReportOptions& op
         std::string inputs = fmt::format("{} file{}", s.files, s.files == 1 ? "" : "s");
         if (s.input_errors) inputs += fmt::format(", {} error{}", s.input_errors, s.input_errors == 1 ? "" : "s");
         std::string top = s.top ? fmt::format("{} [{}] {}", level_name(s.top->severity), s.top->rule_id, s.top->title) : "-";
-        rows.push_back({s.bundle, server, build_of(s), or_dash(s.outcome), std::to_string(s.critical), std::to_string(s.error),
-                        std::to_string(s.warning), std::to_string(s.info), inputs, top});
+        rows.push_back({printable(s.bundle), printable(server), printable(build_of(s)), or_dash(s.outcome),
+                        std::to_string(s.critical), std::to_string(s.error), std::to_string(s.warning), std::to_string(s.info),
+                        inputs, printable(top)});
         failed += s.outcome == "failed";
         with_errors += s.input_errors > 0;
         totals[0] += s.critical;
@@ -64,20 +120,29 @@ std::string render_batch_text(const BatchResult& result, const ReportOptions& op
     for (size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
     for (const auto& r : rows)
         for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-    auto line = [&](const std::vector<std::string>& cells) {
+    // Cells are padded first and painted after, so colour codes do not count towards the width.
+    const Painter p(options.color);
+    auto line = [&](const std::vector<std::string>& cells, const BundleSummary* s) {
         std::string out;
         for (size_t c = 0; c < cells.size(); ++c) {
             bool numeric = c >= 4 && c <= 7;
             bool last = c + 1 == cells.size();
             if (c) out += "  ";
-            if (numeric) out += fmt::format("{:>{}}", cells[c], width[c]);
-            else if (last) out += cells[c];
-            else out += fmt::format("{:<{}}", cells[c], width[c]);
+            std::string cell = numeric ? fmt::format("{:>{}}", cells[c], width[c])
+                               : last  ? cells[c]
+                                       : fmt::format("{:<{}}", cells[c], width[c]);
+            if (s && c == 3 && !s->outcome.empty()) cell = p.outcome_text(cell, s->outcome);
+            if (s && last && s->top) {
+                const std::string sev(level_name(s->top->severity));
+                cell = p.severity(s->top->severity) + cell.substr(std::min(sev.size(), cell.size()));
+            }
+            out += cell;
         }
         return out + "\n";
     };
-    std::string out = line(header);
-    for (const auto& r : rows) out += line(r);
+    std::string out = line(header, nullptr);
+    out = p.bold(out.substr(0, out.size() - 1)) + "\n";
+    for (size_t i = 0; i < rows.size(); ++i) out += line(rows[i], &all[i]);
     size_t findings = totals[0] + totals[1] + totals[2] + totals[3];
     out += fmt::format("\nextriage {}: {} bundle(s), {} server(s), {} failed setup run(s), {} finding(s)", tool_version(),
                        all.size(), servers.size(), failed, findings);

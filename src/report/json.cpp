@@ -1,11 +1,13 @@
-// JSON reporter (schema "version": 1). Consumers rely on: runs[], findings[] with rule,
-// severity, title, facts (object of strings), evidence[] (file, line, text), remediation, links[].
+// JSON reporter, document "version": 2 (README "JSON report" and schema/analyze.schema.json
+// describe every field). Findings come in the text report's order (report/outline.hpp), each with
+// its category; files carry their headline; skipped[] and not_checked say what was not analysed.
 #include <map>
 
 #include <nlohmann/json.hpp>
 
-#include "app/version.hpp"
+#include "model/version.hpp"
 #include "report/json_common.hpp"
+#include "report/outline.hpp"
 #include "report/report.hpp"
 
 namespace extriage {
@@ -45,7 +47,33 @@ ordered_json run_json(const Segment& s) {
     return r;
 }
 
-ordered_json finding_json(const Finding& f, const std::string& server) {
+ordered_json related_json(const RelatedRun& r) {
+    ordered_json j{{"file", r.file}, {"index", r.index}, {"kind", r.kind}, {"minutes_after", r.minutes_after}};
+    if (r.minutes_before > 0) j["minutes_before"] = r.minutes_before;
+    j["local_time"] = r.local_time;
+    return j;
+}
+
+ordered_json string_or_null(const std::string& s) { return s.empty() ? ordered_json(nullptr) : ordered_json(s); }
+
+ordered_json headline_json(const Headline& h) {
+    ordered_json j;
+    if (h.run)
+        j["run"] = {{"file", h.run->path}, {"index", h.run->index}, {"kind", h.run->kind}, {"of", h.runs_in_file},
+                    {"outcome", h.outcome}};
+    else
+        j["run"] = nullptr;
+    if (h.top)
+        j["cause"] = {{"rule", h.top->rule_id}, {"severity", std::string(level_name(h.top->severity))}, {"title", h.top->title},
+                      {"message", h.cause_message}};
+    else
+        j["cause"] = nullptr;
+    j["first_step"] = string_or_null(h.first_step);
+    j["text"] = h.lines();
+    return j;
+}
+
+ordered_json finding_json(const Finding& f, const std::string& server, FindingRole role) {
     ordered_json j;
     j["rule"] = f.rule_id;
     j["severity"] = std::string(level_name(f.severity));
@@ -56,7 +84,13 @@ ordered_json finding_json(const Finding& f, const std::string& server) {
     if (f.segment >= 0) j["run"] = f.segment;
     else j["run"] = nullptr;
     j["latest_run"] = f.latest;
+    j["category"] = std::string(role_name(role));
     j["message"] = f.message;
+    if (!f.items.empty()) {
+        ordered_json items = ordered_json::array();
+        for (const auto& i : f.items) items.push_back({{"name", i.name}, {"text", i.text}, {"under", string_or_null(i.under)}});
+        j["items"] = std::move(items);
+    }
     j["facts"] = facts_object(f.facts);
     ordered_json ev = ordered_json::array();
     for (const auto& e : f.evidence) {
@@ -73,23 +107,27 @@ ordered_json finding_json(const Finding& f, const std::string& server) {
     for (const auto& l : f.links) links.push_back({{"title", l.title}, {"url", l.url}});
     j["links"] = std::move(links);
     if (f.count > 1) j["count"] = f.count;
-    if (f.related_run)
-        j["related_run"] = {{"file", f.related_run->file}, {"index", f.related_run->index}, {"kind", f.related_run->kind},
-                            {"minutes_after", f.related_run->minutes_after}, {"local_time", f.related_run->local_time}};
+    if (f.related_run) j["related_run"] = related_json(*f.related_run);
+    if (f.nearest_run) j["nearest_run"] = related_json(*f.nearest_run);
     return j;
 }
 
 }  // namespace
 
 std::string render_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
+    const Outline o = build_outline(result, options);
     ordered_json doc;
-    doc["version"] = 1;
+    doc["version"] = 2;
     doc["tool"] = {{"name", "extriage"}, {"version", std::string(tool_version())}};
     ordered_json files = ordered_json::array();
     std::map<std::string, std::string> server_of;   // file path -> server
-    for (const auto& f : result.files) {
+    for (const auto& s : o.sections) {
+        const FileSummary& f = *s.file;
         files.push_back({{"path", f.path}, {"parser", f.parser}, {"records", f.records}, {"diagnostics", f.diagnostics},
-                         {"server", f.server.empty() ? ordered_json(nullptr) : ordered_json(f.server)}});
+                         {"server", string_or_null(f.server)}, {"channel", string_or_null(f.channel)},
+                         {"last_time", string_or_null(format_time(f.last_time_ms, f.last_time_is_utc, true))},
+                         {"age_days", f.age_days >= 0 ? ordered_json(f.age_days) : ordered_json(nullptr)},
+                         {"headline", headline_json(s.headline)}});
         server_of[f.path] = f.server;
     }
     doc["files"] = std::move(files);
@@ -97,17 +135,25 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
     for (const auto& s : result.runs) runs.push_back(run_json(s));
     doc["runs"] = std::move(runs);
     ordered_json findings = ordered_json::array();
-    std::map<std::string, int> counts{{"critical", 0}, {"error", 0}, {"warning", 0}, {"info", 0}};
-    for (const Finding* f : visible_findings(result, options)) {
-        findings.push_back(finding_json(*f, server_of[f->path]));
-        ++counts[std::string(level_name(f->severity))];
-    }
+    for (const auto& s : o.sections)
+        for (const auto& of : s.findings) findings.push_back(finding_json(*of.finding, server_of[of.finding->path], of.role));
     doc["findings"] = std::move(findings);
     doc["diagnostics"] = diagnostics_json(diags);
+    ordered_json skipped = ordered_json::array();
+    for (const auto& s : result.discover.skipped) skipped.push_back({{"path", s.path}, {"kind", s.kind}, {"reason", s.reason}});
+    doc["skipped"] = std::move(skipped);
+    ordered_json missing = ordered_json::array();
+    for (const auto& m : result.missing_inputs) missing.push_back({{"what", m.what}, {"why", m.why}, {"where", m.where}});
+    ordered_json live = ordered_json::array();
+    for (const auto& c : result.live_checks) live.push_back({{"check", c.check}, {"command", c.command}});
+    doc["not_checked"] = {{"missing_inputs", std::move(missing)}, {"live_server", std::move(live)}};
+    auto count = [&](Level l) { return o.counts.count(l) ? o.counts.at(l) : size_t{0}; };
     doc["summary"] = {{"files", result.files.size()},
                       {"runs", result.runs.size()},
-                      {"findings", {{"critical", counts["critical"]}, {"error", counts["error"]},
-                                    {"warning", counts["warning"]}, {"info", counts["info"]}}}};
+                      {"setup_runs", o.setup_runs},
+                      {"findings", {{"critical", count(Level::critical)}, {"error", count(Level::error)},
+                                    {"warning", count(Level::warning)}, {"info", count(Level::info)}}},
+                      {"hidden", {{"below_min_severity", o.hidden_below_min_severity}, {"earlier_runs", o.hidden_earlier_runs}}}};
     // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
     return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }

@@ -1,12 +1,15 @@
-// Reporters: a terminal report for people and a JSON document for tools.
-// Both are deterministic: no run timestamps, findings in (file, run, line, rule) order.
+// Reporters: a terminal report for people and a JSON document for tools. Both follow the same
+// outline (report/outline.hpp): per file a headline, then findings cause first. Both are
+// deterministic: no run timestamps, no dependence on thread timing.
 #pragma once
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "app/analyze.hpp"
+#include "model/analysis.hpp"
+#include "model/batch.hpp"
+#include "model/timeline.hpp"
 #include "civil_time.hpp"   // format_time()
 #include "diagnostics.hpp"
 
@@ -15,6 +18,7 @@ namespace extriage {
 struct ReportOptions {
     bool color = false;
     bool all_runs = false;          // include findings from earlier runs of the same file
+    bool brief = false;             // text: each file's header and headline only (--brief)
     Level min_severity = Level::info;
 };
 
@@ -23,5 +27,37 @@ std::vector<const Finding*> visible_findings(const AnalysisResult& result, const
 
 std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
 std::string render_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
+
+// `extriage timeline` (report/timeline_text.cpp, report/timeline_json.cpp).
+std::string render_timeline_text(const Timeline& timeline, const std::vector<Diagnostic>& diags, bool color = false);
+std::string render_timeline_json(const Timeline& timeline, const std::vector<Diagnostic>& diags);
+
+// `extriage batch` (report/batch_report.cpp).
+// One row of the summary table.
+struct BundleSummary {
+    std::string bundle;
+    std::string server;                      // most common server, "" if unknown
+    size_t other_servers = 0;                // further servers seen in the bundle
+    std::string setup_version;               // of the latest setup run
+    std::string installed_version;           // before the latest setup run
+    std::string outcome;                     // of the latest setup run; "" if no setup log
+    size_t critical = 0, error = 0, warning = 0, info = 0;   // visible findings
+    const Finding* top = nullptr;            // the latest setup run's cause, else the highest severity, first in report order
+    size_t files = 0;
+    size_t input_errors = 0;
+};
+
+BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& options);
+
+std::string render_batch_text(const BatchResult& result, const ReportOptions& options);
+std::string render_batch_csv(const BatchResult& result, const ReportOptions& options);     // RFC 4180
+std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& options);   // one object per bundle
+
+std::string render_batch_text(const BatchResult& result, const ReportOptions& options);
+std::string render_batch_csv(const BatchResult& result, const ReportOptions& options);     // RFC 4180
+std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& options);   // one object per bundle
+
+// Quotes a CSV field when needed (RFC 4180: ',', '"', CR or LF; quotes doubled).
+std::string csv_field(std::string_view value);
 
 }  // namespace extriage

@@ -1,46 +1,24 @@
-// Terminal reporter: per file, a summary of each setup run, then the findings of the
-// latest run with their evidence (file:line), facts, remediation steps and links.
+// Terminal reporter: per file a headline (latest run's outcome, cause, first step), a summary of
+// the runs, then the findings in outline order (report/outline.hpp) with their evidence
+// (file:line), facts, remediation steps and links; at the end what was not checked. Text that
+// comes from inputs goes through printable(): no control character reaches the terminal.
 #include <algorithm>
 #include <map>
 
-#include <fmt/color.h>
 #include <fmt/format.h>
 
-#include "app/version.hpp"
+#include "model/run_labels.hpp"
+#include "model/version.hpp"
+#include "report/outline.hpp"
+#include "report/painter.hpp"
 #include "report/report.hpp"
+#include "text_util.hpp"
 
 namespace extriage {
 
 namespace {
 
-class Painter {
-public:
-    explicit Painter(bool color) : color_(color) {}
-    std::string operator()(std::string_view s, fmt::text_style style) const {
-        return color_ ? fmt::format(style, "{}", s) : std::string(s);
-    }
-    std::string severity(Level l) const {
-        std::string name(level_name(l));
-        switch (l) {
-            case Level::critical: return (*this)(name, fmt::emphasis::bold | fg(fmt::terminal_color::bright_red));
-            case Level::error: return (*this)(name, fmt::emphasis::bold | fg(fmt::terminal_color::red));
-            case Level::warning: return (*this)(name, fmt::emphasis::bold | fg(fmt::terminal_color::yellow));
-            default: return (*this)(name, fg(fmt::terminal_color::cyan));
-        }
-    }
-    std::string outcome(const std::string& o) const {
-        std::string up = o;
-        std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        if (o == "succeeded") return (*this)(up, fmt::emphasis::bold | fg(fmt::terminal_color::green));
-        if (o == "failed") return (*this)(up, fmt::emphasis::bold | fg(fmt::terminal_color::red));
-        return (*this)(up, fmt::emphasis::bold | fg(fmt::terminal_color::yellow));
-    }
-    std::string bold(std::string_view s) const { return (*this)(s, fmt::emphasis::bold); }
-    std::string dim(std::string_view s) const { return (*this)(s, fg(fmt::terminal_color::bright_black)); }
-
-private:
-    bool color_;
-};
+constexpr size_t kSkippedListed = 10;   // skipped inputs named in the text (JSON lists all)
 
 const std::string* fact(const Segment& s, std::string_view name) { return s.fact(name); }
 
@@ -49,6 +27,8 @@ std::string_view segment_label(const Segment& s) {
     if (s.kind == "service-control") return "ServiceControl run";
     return "Run";
 }
+
+std::string outcome_of(const Segment& s) { return s.outcome.empty() ? "unknown" : s.outcome; }
 
 void append_run(std::string& out, const Segment& s, size_t runs_in_file, const Painter& p) {
     std::string when = format_time(s.start_ms, s.time_is_utc);
@@ -60,7 +40,7 @@ void append_run(std::string& out, const Segment& s, size_t runs_in_file, const P
         std::string parts;
         for (const auto& [label, key] : items)
             if (const std::string* v = fact(s, key); v && !v->empty())
-                parts += fmt::format("{}{} {}", parts.empty() ? "" : "   ", p.dim(label), *v);
+                parts += fmt::format("{}{} {}", parts.empty() ? "" : "   ", p.dim(label), printable(*v));
         if (!parts.empty()) out += fmt::format("    {}\n", parts);
     };
     // The summary lines that matter differ per kind of segment; facts not listed stay in the JSON.
@@ -79,31 +59,135 @@ void append_run(std::string& out, const Segment& s, size_t runs_in_file, const P
         line({{"User", "user"}, {"Server", "server_fqdn"}, {"Site", "site"}});
         line({{"DC", "domain_controller"}, {"GC", "global_catalog"}, {"Schema master", "schema_master"}});
     }
-    if (s.last_error) out += fmt::format("    {} line {}: {}\n", p.dim("Last error"), s.last_error->line, s.last_error->text);
+    if (s.last_error)
+        out += fmt::format("    {} line {}: {}\n", p.dim("Last error"), s.last_error->line, printable(s.last_error->text));
 }
 
-void append_finding(std::string& out, const Finding& f, const Painter& p) {
-    out += fmt::format("\n  {} [{}] {}\n", p.severity(f.severity), f.rule_id, p.bold(f.title));
+// Earlier runs: one line for one, a single summary line for more (their findings are hidden
+// without --all-runs, so the latest run and its cause stay near the top).
+void append_earlier_runs(std::string& out, const std::vector<const Segment*>& runs, bool all_runs, const Painter& p) {
+    if (runs.size() < 2) return;
+    const size_t earlier = runs.size() - 1;
+    if (earlier == 1 || all_runs) {
+        for (size_t i = 0; i < earlier; ++i)
+            out += fmt::format("  {} {} of {}  lines {}-{}  {}  {}\n", segment_label(*runs[i]), runs[i]->index + 1, runs.size(),
+                               runs[i]->first_line, runs[i]->last_line, format_time(runs[i]->start_ms, runs[i]->time_is_utc),
+                               p.outcome(outcome_of(*runs[i])));
+        return;
+    }
+    std::map<std::string, size_t> by_outcome;
+    for (size_t i = 0; i < earlier; ++i) ++by_outcome[outcome_of(*runs[i])];
+    std::string counts;
+    for (const auto& [o, n] : by_outcome) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, o);
+    std::string first = format_time(runs.front()->start_ms, runs.front()->time_is_utc);
+    std::string last = format_time(runs[earlier - 1]->start_ms, runs[earlier - 1]->time_is_utc);
+    out += fmt::format("  {}\n", p.dim(fmt::format("Earlier runs 1-{}: {}{}", earlier, counts,
+                                                   first.empty() ? "" : fmt::format(" ({} .. {})", first, last))));
+}
+
+void append_items(std::string& out, const std::vector<FindingItem>& items) {
+    for (const auto& item : items) {
+        std::string indent = item.under.empty() ? "      " : "          ";
+        std::string line = item.text.empty() ? item.name : fmt::format("{}: {}", item.name, item.text);
+        out += fmt::format("{}- {}\n", indent, printable(line));
+    }
+}
+
+void append_finding(std::string& out, const OutlineFinding& of, const Painter& p) {
+    const Finding& f = *of.finding;
+    out += fmt::format("\n  {} [{}] {}\n", p.severity(f.severity), f.rule_id, p.bold(printable(f.title)));
     if (!f.latest) out += fmt::format("    {}\n", p.dim(fmt::format("(from earlier run {})", f.segment + 1)));
-    out += fmt::format("    {}\n", f.message);
-    if (f.related_run) out += fmt::format("    {}\n", p.dim(fmt::format("({})", related_run_label(*f.related_run))));
+    out += fmt::format("    {}\n", printable(f.message));
+    append_items(out, f.items);
+    if (f.related_run) out += fmt::format("    {}\n", p.dim(fmt::format("({})", printable(related_run_label(*f.related_run)))));
+    else if (f.nearest_run)
+        out += fmt::format("    {}\n", p.dim(fmt::format("({})", printable(related_run_label(*f.nearest_run)))));
     if (f.count > 1) out += fmt::format("    {}\n", p.dim(fmt::format("({} occurrences)", f.count)));
     if (!f.evidence.empty()) {
         out += fmt::format("    {}\n", p.dim("Evidence:"));
         for (const auto& e : f.evidence) {
             std::string loc = e.line ? fmt::format("{}:{}", e.path, e.line) : fmt::format("{}@{}", e.path, e.offset);
-            out += fmt::format("      {}  {}\n", p.dim(loc), e.text);
+            out += fmt::format("      {}  {}\n", p.dim(printable(loc)), printable(e.text));
         }
     }
     if (!f.facts.empty()) {
         out += fmt::format("    {}\n", p.dim("Facts:"));
-        for (const auto& [k, v] : f.facts) out += fmt::format("      {}: {}\n", k, v);
+        for (const auto& [k, v] : f.facts) out += fmt::format("      {}: {}\n", k, printable(v));
     }
     if (!f.remediation.empty()) {
         out += fmt::format("    {}\n", p.bold("What to do:"));
-        for (size_t i = 0; i < f.remediation.size(); ++i) out += fmt::format("      {}. {}\n", i + 1, f.remediation[i]);
+        for (size_t i = 0; i < f.remediation.size(); ++i) out += fmt::format("      {}. {}\n", i + 1, printable(f.remediation[i]));
     }
     for (const auto& l : f.links) out += fmt::format("    {} {} <{}>\n", p.dim("See:"), l.title, l.url);
+}
+
+void append_headline(std::string& out, const Headline& h, const Painter& p) {
+    if (!h.outcome.empty()) out += fmt::format("  {}  {}\n", p.outcome(h.outcome), printable(h.run_text));
+    if (h.top) {
+        std::string label = fmt::format("{}:", h.cause_label);
+        out += fmt::format("  {} {}\n", h.top->severity >= Level::error ? p.severity_text(label, h.top->severity) : p.bold(label),
+                           printable(h.cause_text));
+    } else {
+        out += fmt::format("  {}\n", printable(h.cause_text));
+    }
+    if (!h.first_step.empty()) out += fmt::format("  {} {}\n", p.bold("First step:"), printable(h.first_step));
+}
+
+void append_file_header(std::string& out, const FileSummary& file, const Painter& p) {
+    std::string what = fmt::format("{}, {} records", file.parser, file.records);
+    if (!file.server.empty()) what += ", server " + file.server;
+    // An old log may not describe the server as it is now.
+    if (file.age_days > kOldLogDays)
+        what += fmt::format("; the log ends {}, {} days ago", format_time(file.last_time_ms, file.last_time_is_utc), file.age_days);
+    out += fmt::format("{}  {}\n", p.bold(printable(file.path)), p.dim(fmt::format("({})", printable(what))));
+}
+
+void append_section(std::string& out, const FileSection& s, const ReportOptions& options, const Painter& p) {
+    append_file_header(out, *s.file, p);
+    append_headline(out, s.headline, p);
+    if (options.brief) return;
+    if (!s.runs.empty()) {
+        append_earlier_runs(out, s.runs, options.all_runs, p);
+        append_run(out, *s.runs.back(), s.runs.size(), p);
+    }
+    for (const auto& of : s.findings) append_finding(out, of, p);
+    for (const auto& [run, n] : s.shown_elsewhere)
+        out += fmt::format("\n  {}\n", p.dim(printable(fmt::format("{} finding{} of this file shown with {}.", n, n == 1 ? "" : "s", run))));
+    if (s.findings.empty() && s.shown_elsewhere.empty()) out += fmt::format("  {}\n", p.dim("No findings."));
+    out += "\n";
+}
+
+// What the analysis did not check: skipped inputs, unreadable folders, missing logs, the checks
+// that need the live server, and findings hidden by options.
+void append_not_checked(std::string& out, const AnalysisResult& result, const Outline& o, const ReportOptions& options,
+                        const Painter& p) {
+    out += p.bold("Not checked:") + "\n";
+    std::vector<const SkippedInput*> files, folders;
+    for (const auto& s : result.discover.skipped) (s.kind == "folder" ? folders : files).push_back(&s);
+    if (!files.empty()) {
+        out += fmt::format("  Skipped {} file{}:\n", files.size(), files.size() == 1 ? "" : "s");
+        for (size_t i = 0; i < files.size() && i < kSkippedListed; ++i)
+            out += fmt::format("    {} ({})\n", printable(files[i]->path), printable(files[i]->reason));
+        if (files.size() > kSkippedListed)
+            out += fmt::format("    ... and {} more (--format json lists them all)\n", files.size() - kSkippedListed);
+    }
+    for (const auto* f : folders) out += fmt::format("  Folder not read: {} ({})\n", printable(f->path), printable(f->reason));
+    for (const auto& m : result.missing_inputs) {
+        out += fmt::format("  Missing input: {}\n", printable(m.what));
+        out += fmt::format("    why: {}\n", printable(m.why));
+        out += fmt::format("    where: {}\n", printable(m.where));
+    }
+    if (!result.live_checks.empty()) {
+        out += "  Needs the live server:\n";
+        for (const auto& c : result.live_checks) out += fmt::format("    {}: {}\n", c.check, c.command);
+    }
+    if (o.hidden_below_min_severity)
+        out += fmt::format("  {} finding{} below --min-severity {} hidden.\n", o.hidden_below_min_severity,
+                           o.hidden_below_min_severity == 1 ? "" : "s", level_name(options.min_severity));
+    if (o.hidden_earlier_runs)
+        out += fmt::format("  {} finding{} of earlier runs hidden (--all-runs shows them).\n", o.hidden_earlier_runs,
+                           o.hidden_earlier_runs == 1 ? "" : "s");
+    out += "\n";
 }
 
 }  // namespace
@@ -111,48 +195,21 @@ void append_finding(std::string& out, const Finding& f, const Painter& p) {
 std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
     Painter p(options.color);
     std::string out;
-    auto shown = visible_findings(result, options);
-    std::map<std::string, std::vector<const Segment*>> runs_by_file;
-    for (const auto& s : result.runs) runs_by_file[s.path].push_back(&s);
-    std::map<std::string, std::vector<const Finding*>> findings_by_file;
-    for (const Finding* f : shown) findings_by_file[f->path].push_back(f);
-
-    for (const auto& file : result.files) {
-        out += fmt::format("{}  {}\n", p.bold(file.path), p.dim(fmt::format("({}, {} records)", file.parser, file.records)));
-        if (!file.server.empty()) out += fmt::format("  {} {}\n", p.dim("Server:"), file.server);
-        const auto& runs = runs_by_file[file.path];
-        if (!runs.empty()) {
-            // Earlier runs get one line each; the latest run gets the full summary.
-            for (size_t i = 0; i + 1 < runs.size(); ++i)
-                out += fmt::format("  {} {} of {}  lines {}-{}  {}  {}\n", segment_label(*runs[i]), runs[i]->index + 1, runs.size(), runs[i]->first_line,
-                                   runs[i]->last_line, format_time(runs[i]->start_ms, runs[i]->time_is_utc),
-                                   p.outcome(runs[i]->outcome.empty() ? "unknown" : runs[i]->outcome));
-            append_run(out, *runs.back(), runs.size(), p);
-        }
-        const auto& fs = findings_by_file[file.path];
-        if (fs.empty()) out += fmt::format("  {}\n", p.dim("No findings."));
-        for (const Finding* f : fs) append_finding(out, *f, p);
-        out += "\n";
-    }
+    const Outline o = build_outline(result, options);
+    for (const auto& s : o.sections) append_section(out, s, options, p);
+    if (options.brief) return out;
     if (!diags.empty()) {
         out += p.bold("Problems reading inputs:") + "\n";
-        for (const auto& d : diags) out += fmt::format("  {}\n", d.format());
+        for (const auto& d : diags) out += fmt::format("  {}\n", printable(d.format()));
         out += "\n";
     }
-    std::map<Level, size_t> counts;
-    for (const Finding* f : shown) ++counts[f->severity];
-    size_t hidden = 0;
-    for (const auto& f : result.findings) hidden += !f.latest && !options.all_runs;
-    size_t setup_runs = static_cast<size_t>(
-        std::count_if(result.runs.begin(), result.runs.end(), [](const Segment& s) { return s.kind == "setup-run"; }));
-    out += fmt::format("extriage {}: {} file(s), {} setup run(s), {} finding(s)", tool_version(), result.files.size(),
-                       setup_runs, shown.size());
-    if (!shown.empty())
-        out += fmt::format(" ({} critical, {} error, {} warning, {} info)", counts[Level::critical], counts[Level::error],
-                           counts[Level::warning], counts[Level::info]);
-    if (hidden) out += fmt::format("; {} from earlier runs hidden (--all-runs shows them)", hidden);
-    if (result.discover.files_skipped)
-        out += fmt::format("; {} unrecognised file(s) skipped", result.discover.files_skipped);
+    append_not_checked(out, result, o, options, p);
+    out += fmt::format("extriage {}: {} file(s), {} run(s) ({} setup run(s)), {} finding(s)", tool_version(),
+                       result.files.size(), result.runs.size(), o.setup_runs, o.shown);
+    auto count = [&](Level l) { return o.counts.count(l) ? o.counts.at(l) : size_t{0}; };
+    if (o.shown)
+        out += fmt::format(" ({} critical, {} error, {} warning, {} info)", count(Level::critical), count(Level::error),
+                           count(Level::warning), count(Level::info));
     out += "\n";
     return out;
 }

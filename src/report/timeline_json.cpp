@@ -2,8 +2,8 @@
 // "Z" when UTC), kind, severity, file, line/offset, text, and rule/run/related_run when known.
 #include <nlohmann/json.hpp>
 
-#include "app/timeline.hpp"
-#include "app/version.hpp"
+#include "model/timeline.hpp"
+#include "model/version.hpp"
 #include "report/json_common.hpp"
 #include "report/report.hpp"
 

@@ -2,9 +2,12 @@
 // "local" (a log without a time zone), with file:line (or file@offset) for every entry.
 #include <fmt/format.h>
 
-#include "app/timeline.hpp"
-#include "app/version.hpp"
+#include "model/run_labels.hpp"
+#include "model/timeline.hpp"
+#include "model/version.hpp"
+#include "report/painter.hpp"
 #include "report/report.hpp"
+#include "text_util.hpp"
 
 namespace extriage {
 
@@ -22,7 +25,8 @@ std::string where(const TimelineEntry& e) {
 
 }  // namespace
 
-std::string render_timeline_text(const Timeline& tl, const std::vector<Diagnostic>& diags) {
+std::string render_timeline_text(const Timeline& tl, const std::vector<Diagnostic>& diags, bool color) {
+    const Painter p(color);
     std::string out;
     bool any_local = false;
     for (const auto& e : tl.entries) any_local = any_local || (e.time_ms != kNoTime && !e.time_is_utc);
@@ -32,13 +36,15 @@ std::string render_timeline_text(const Timeline& tl, const std::vector<Diagnosti
     for (const auto& e : tl.entries) {
         std::string text = e.text;
         if (!e.rule_id.empty()) text = fmt::format("[{}] {}", e.rule_id, text);
-        out += fmt::format("{:<30} {:<9} {:<8} {}  {}\n", when(e), timeline_kind_name(e.kind), level_name(e.level), where(e),
-                           text);
-        if (e.related_run) out += fmt::format("{:<49}({})\n", "", related_run_label(*e.related_run));
+        // Padded before painting: colour codes would count towards the width.
+        out += fmt::format("{:<30} {:<9} {} {}  {}\n", when(e), timeline_kind_name(e.kind),
+                           p.severity_text(fmt::format("{:<8}", level_name(e.level)), e.level), printable(where(e)),
+                           printable(text));
+        if (e.related_run) out += fmt::format("{:<49}({})\n", "", printable(related_run_label(*e.related_run)));
     }
     if (!diags.empty()) {
         out += "\nProblems reading inputs:\n";
-        for (const auto& d : diags) out += fmt::format("  {}\n", d.format());
+        for (const auto& d : diags) out += fmt::format("  {}\n", printable(d.format()));
     }
     size_t findings = 0;
     for (const auto& e : tl.entries) findings += e.kind == TimelineEntry::Kind::finding;

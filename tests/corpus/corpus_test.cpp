@@ -9,12 +9,14 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/analyze.hpp"
 #include "engine/rule_loader.hpp"
 #include "project_rules.hpp"
+#include "report/report.hpp"
 
 using namespace extriage;
 using extriage::testing::project_rules;
@@ -148,4 +150,51 @@ TEST_CASE("setup-logs: every corpus file parses without errors and yields one fi
         });
         CHECK(explained);
     }
+}
+
+// Issue 9: for every log whose latest run failed, the text report shows an error or critical
+// finding before any other finding, within its first 15 lines, and the headline names it.
+TEST_CASE("setup-logs: a failed latest run shows its cause first, within the first 15 lines") {
+    const fs::path dir = fs::path(EXTRIAGE_CORPUS_DIR) / "setup-logs";
+    if (!fs::exists(dir)) {
+        MESSAGE("corpus not present; skipped");
+        return;
+    }
+    AnalyzeOptions options;
+    options.today = "2026-11-22";
+    size_t checked = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (!entry.is_regular_file() || entry.path().extension() == ".json" || entry.path().extension() == ".md") continue;
+        CAPTURE(entry.path().string());
+        DiagSink diags;
+        AnalysisResult result = analyze_paths({entry.path().string()}, project_rules(), diags, options);
+        if (result.runs.empty() || result.runs.back().outcome != "failed") continue;
+        ReportOptions ropts;
+        const std::string text = render_text(result, {}, ropts);
+        std::istringstream in(text);
+        std::string line;
+        int number = 0, first_finding = 0;
+        std::string first;
+        while (std::getline(in, line) && !first_finding) {
+            ++number;
+            for (const char* level : {"critical", "error", "warning", "info"})
+                if (line.starts_with(std::string("  ") + level + " [")) {
+                    first_finding = number;
+                    first = line;
+                }
+        }
+        CAPTURE(first);
+        CHECK(first_finding > 0);
+        CHECK(first_finding <= 15);
+        CHECK((first.starts_with("  error [") || first.starts_with("  critical [")));
+        // The second line is the headline's outcome, the third its cause at error or worse.
+        std::istringstream again(text);
+        std::vector<std::string> head(3);
+        for (auto& l : head) std::getline(again, l);
+        CHECK(head[1].starts_with("  FAILED  "));
+        CHECK(head[2].starts_with("  Cause: ["));
+        ++checked;
+    }
+    MESSAGE(checked << " failed corpus logs checked");
+    CHECK(checked >= 25);
 }

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "app/analyze.hpp"
-#include "app/builds.hpp"
-#include "app/shipped_data.hpp"
-#include "app/discover.hpp"
+#include "advice/builds.hpp"
+#include "advice/shipped_data.hpp"
+#include "inputs/discover.hpp"
 #include "byte_source.hpp"
 #include "diagnostics.hpp"
 #include "engine/engine.hpp"

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "app/discover.hpp"
+#include "inputs/discover.hpp"
 #include "diagnostics.hpp"
 #include "fuzz_sink.hpp"
 

@@ -1,14 +1,18 @@
-# One golden test: runs `extriage dump-records` and `extriage analyze --format json` on a sample
-# and compares the output with <case>.records.txt and <case>.findings.json.
+# One golden test: runs `extriage dump-records`, `extriage analyze --format json` and the text
+# report (`extriage analyze --color never`) on a sample and compares the output with
+# <case>.records.txt, <case>.findings.json and <case>.report.txt.
 # Set UPDATE_GOLDEN=1 in the environment to rewrite the expected files (then review the diff).
 # Inputs: EXE, SAMPLE (relative to WORKDIR), EXPECTED_PREFIX, WORKDIR.
-foreach(kind records findings)
+foreach(kind records findings report)
   if(kind STREQUAL "records")
     set(args dump-records ${SAMPLE})
     set(expected "${EXPECTED_PREFIX}.records.txt")
-  else()
+  elseif(kind STREQUAL "findings")
     set(args analyze --format json --fail-on never --color never --today 2026-11-22 ${SAMPLE})
     set(expected "${EXPECTED_PREFIX}.findings.json")
+  else()
+    set(args analyze --fail-on never --color never --today 2026-11-22 ${SAMPLE})
+    set(expected "${EXPECTED_PREFIX}.report.txt")
   endif()
   execute_process(COMMAND ${EXE} ${args} WORKING_DIRECTORY ${WORKDIR}
                   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)

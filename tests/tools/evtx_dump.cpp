@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
             quiet = true;
         } else if (a == "--full") {
             full = true;
+            options.raw_xml = true;   // --full shows the decoded XML, not the evidence line
         } else if (a == "--stats") {
             stats_only = true;
         } else if (a == "--from-evtxexport-xml" && i + 1 < argc) {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "app/analyze.hpp"
-#include "app/archive.hpp"
-#include "app/discover.hpp"
+#include "inputs/archive.hpp"
+#include "inputs/discover.hpp"
 #include "zip_test_util.hpp"
 
 using namespace extriage;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "app/batch.hpp"
-#include "app/bundle.hpp"
+#include "inputs/bundle.hpp"
 #include "engine/rule_loader.hpp"
 #include "zip_test_util.hpp"
 
@@ -213,4 +213,39 @@ TEST_CASE("bundle: server names from collector paths") {
     CHECK(normalize_server("ex01.contoso.com") == "EX01");
     CHECK(normalize_server("EX02") == "EX02");
     CHECK(normalize_server("") == "");
+}
+
+TEST_CASE("batch: the latest setup run's cause is the bundle's top finding, over a more severe finding elsewhere") {
+    ScratchDir dir("batch-top");
+    // An older log with a critical finding, and the latest run (a day later) that failed.
+    std::string failed = setup_log("15.2.1544.9", false);
+    for (size_t at = failed.find("03/06/2021"); at != std::string::npos; at = failed.find("03/06/2021", at))
+        failed.replace(at, 10, "03/07/2021");
+    dir.write("EX01-1123/ExchangeSetupLogs/ExchangeSetup.log", failed);
+    dir.write("EX01-1123/older/ExchangeSetup.log", setup_log("15.2.1.1", true));
+    std::vector<std::unique_ptr<Rule>> rules;
+    rules.push_back(parse_rule(kFailedRule, "rules/t-setup-failed.yaml"));
+    rules.push_back(parse_rule(R"(id: t-critical
+title: Something critical in an older log
+severity: critical
+source: exchange-setup
+match: 'Setup version: 15\.2\.1\.1\.'
+message: 'Critical.'
+remediation:
+  - 'Look.'
+examples:
+  match:
+    - '[03/06/2021 18:37:29.0360] [0] Setup version: 15.2.1.1.'
+)", "rules/t-critical.yaml"));
+    RuleSet set(std::move(rules));
+    BatchOptions options;
+    options.jobs = 1;
+    options.analyze.version_advice = false;
+    BatchResult result = run_batch({(dir.path() / "EX01-1123").string()}, set, options);
+    REQUIRE(result.bundles.size() == 1);
+    auto s = summarize_bundle(result.bundles[0], ReportOptions{});
+    CHECK(s.outcome == "failed");
+    CHECK(s.critical == 1);
+    REQUIRE(s.top);
+    CHECK(s.top->rule_id == "t-setup-failed");
 }

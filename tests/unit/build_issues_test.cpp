@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "app/build_issues.hpp"
+#include "advice/build_issues.hpp"
 #include "builds_test_util.hpp"
 
 using namespace extriage;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 #include "builds_test_util.hpp"
 
 using namespace extriage;
@@ -242,4 +242,45 @@ TEST_CASE("builds: version findings carry the facts and point at the run") {
     CHECK(result.findings[0].rule_id == "msi-install-failed");
     CHECK(result.findings[1].rule_id == "version-behind-latest-su");
     CHECK(result.findings[2].rule_id == "version-out-of-support");
+}
+
+// Advice that fits the run (issue 9): a failed CU upgrade is told about the target CU's newest
+// update; a run that only prepared AD is not told to install an update "on this server".
+TEST_CASE("builds: a failed CU upgrade names the newest update of the target CU") {
+    AnalysisResult result;
+    result.runs = {segment("ExchangeSetup.log", "setup-run", 0, "failed",
+                           {{"mode", "Upgrade"}, {"setup_version", "15.2.1748.10"}, {"installed_version", "15.2.1544.4"}})};
+    auto fs = version_advice(result, table(), day("2026-11-22"));
+    const Finding* f = find(fs, "version-behind-latest-su");
+    REQUIRE(f);
+    const std::string target_latest = fact(*f, "target_latest_name");
+    CHECK(target_latest.starts_with("Exchange Server 2019 CU15"));
+    CHECK(f->message.find("The upgrade to Exchange Server 2019 CU15 did not finish") != std::string::npos);
+    REQUIRE_FALSE(f->remediation.empty());
+    CHECK(f->remediation[0].starts_with("Finish the upgrade to Exchange Server 2019 CU15 first"));
+    CHECK(f->remediation[0].find(target_latest) != std::string::npos);
+    for (const auto& step : f->remediation) CHECK(step.find("on this server") == std::string::npos);
+
+    // The same upgrade, succeeded: advice about the CU now installed.
+    result.runs[0].outcome = "succeeded";
+    auto ok = version_advice(result, table(), day("2026-11-22"));
+    const Finding* g = find(ok, "version-behind-latest-su");
+    if (g) CHECK(fact(*g, "target_latest_name") == "<unset>");
+}
+
+TEST_CASE("builds: a /PrepareSchema or /PrepareAD run installs nothing on the server it ran on") {
+    AnalysisResult result;
+    result.runs = {segment("ExchangeSetup.log", "setup-run", 0, "succeeded",
+                           {{"mode", "PrepareSchema"}, {"setup_version", "15.2.1258.12"}})};
+    auto fs = version_advice(result, table(), day("2026-11-22"));
+    const Finding* f = find(fs, "version-behind-latest-su");
+    REQUIRE(f);
+    CHECK(fact(*f, "installed_build") == "<unset>");   // a successful /PrepareSchema did not install 15.2.1258.12
+    CHECK(fact(*f, "target_build") == "15.2.1258.12");
+    for (const auto& step : f->remediation) {
+        CAPTURE(step);
+        CHECK(step.find("on this server") == std::string::npos);
+        CHECK(step.find("/Mode:Upgrade") == std::string::npos);
+    }
+    CHECK(f->remediation[0].starts_with("This run prepared Active Directory and installed nothing"));
 }

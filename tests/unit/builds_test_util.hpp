@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 
 namespace extriage::test {
 

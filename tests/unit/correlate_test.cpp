@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/analyze.hpp"
-#include "app/correlate.hpp"
+#include "advice/correlate.hpp"
 #include "engine/rule_loader.hpp"
 #include "report/report.hpp"
 

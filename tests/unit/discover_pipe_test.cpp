@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "app/discover.hpp"
+#include "inputs/discover.hpp"
 
 using namespace extriage;
 

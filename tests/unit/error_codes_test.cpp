@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "app/error_code_scan.hpp"
-#include "app/error_codes.hpp"
-#include "app/shipped_data.hpp"
+#include "advice/error_code_scan.hpp"
+#include "advice/error_codes.hpp"
+#include "advice/shipped_data.hpp"
 
 using namespace extriage;
 

@@ -146,7 +146,8 @@ TEST_CASE("event-xml: unnamed Data become Data[n], UserData leaves are named by 
     CHECK(msi.field("user_sid") == "S-1-5-21-1-2-3-500");
     CHECK(msi.field("message") == "Windows Installer installed the product.\r\nStatus: 1603.");
     CHECK(msi.text == msi.field("message"));
-    CHECK(msi.raw.find("MsiInstaller 1033 info: Windows Installer installed the product. Status: 1603.") != std::string::npos);
+    // The evidence line: time, provider, event id, record number, the message on one line.
+    CHECK(msi.raw == "2024-05-11 13:40:12 UTC  MsiInstaller 1033 (record 7)  Windows Installer installed the product. Status: 1603.");
     const Rec& cleared = p.records[1];
     CHECK(cleared.line == 2);
     CHECK(cleared.field("SubjectUserName") == "admin");

@@ -55,6 +55,7 @@ Decoded decode(const std::string& bytes, unsigned threads = 1, unsigned in_fligh
     EvtxOptions options;
     options.threads = threads;
     options.chunks_in_flight_per_thread = in_flight;
+    options.raw_xml = true;   // these tests check the decoded XML
     Decoded d;
     d.stats = parse_evtx(src, "test.evtx", sink, diags, options);
     CHECK(sink.begins == 1);
@@ -431,6 +432,7 @@ Decoded decode_stream(const std::string& bytes, unsigned threads, uint64_t max_f
     options.threads = threads;
     options.chunks_in_flight_per_thread = 2;
     options.max_file_bytes = max_file_bytes;
+    options.raw_xml = true;
     Decoded d;
     d.stats = parse_evtx(src, "test.evtx", sink, diags, options);
     CHECK(sink.begins == 1);
@@ -725,4 +727,36 @@ TEST_CASE("evtx-binary: the committed samples decode with the expected counts") 
         CHECK(d.stats.bad_chunks == e.bad_chunks);
         CHECK(d.count(DiagSeverity::error) == e.errors);
     }
+}
+
+// Evidence reads "time  Provider EventID (record N)  message", never the XML (issue 9).
+TEST_CASE("evtx-binary: the evidence line is the event's message, with %%N resolved and both record numbers") {
+    auto parse_default = [](const std::string& bytes) {
+        MemorySource src(bytes);
+        testutil::EventCollect sink("evtx-binary");
+        DiagSink diags;
+        parse_evtx(src, "test.evtx", sink, diags, EvtxOptions{});
+        return std::move(sink.records);
+    };
+    w::EventSpec start = scm_event(7000, 2, {{"param1", "Microsoft Exchange Transport"}, {"param2", "%%1058"}});
+    w::RecordSpec r = w::make_record(start);
+    // A record whose header number (1) and <EventRecordID> (4242) differ shows both.
+    REQUIRE(r.record_id_value_index);
+    r.values[*r.record_id_value_index] = w::u64(4242);
+    r.record_id_value_index.reset();
+    w::EventSpec msi = msi_event();
+    const auto recs = parse_default(w::write_evtx({r, w::make_record(msi)}));
+    REQUIRE(recs.size() == 2);
+    CHECK(recs[0].raw ==
+          "2023-01-09 22:54:26 UTC  Service Control Manager 7000 (record 1, EventRecordID 4242)  The Microsoft Exchange "
+          "Transport service failed to start due to the following error: The service cannot be started, either because it "
+          "is disabled or because it has no enabled devices associated with it. (%%1058)");
+    CHECK(recs[0].raw.find('<') == std::string::npos);
+    // Fields, and the text rules match, keep the insertion string as logged.
+    CHECK(recs[0].field("param2") == "%%1058");
+    CHECK(recs[0].text == "param1: Microsoft Exchange Transport; param2: %%1058");
+    // No template: the data values, without the XML.
+    CHECK(recs[1].raw ==
+          "2023-01-09 22:54:26 UTC  MsiInstaller 1033 (record 2)  Microsoft Exchange Server; 15.2.1118.7; 1033; 1603; "
+          "Microsoft Corporation");
 }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/timeline.hpp"
+#include "report/report.hpp"
 #include "engine/rule_loader.hpp"
 
 using namespace extriage;

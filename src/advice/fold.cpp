@@ -1,0 +1,189 @@
+// Folding of repeated findings (see the header).
+//
+// Which readiness checks follow from CannotAccessAD comes from real logs: in the SetupLogReviewer
+// test logs ExchangeSetup_Fail_In_Child.log (/PrepareAD) and ExchangeSetup_AD_Prep_Reboot.log
+// (/Mode:Upgrade) setup "will use the domain controller ''", CannotAccessAD fails, and with it
+// ForestLevelNotWin2003Native (the forest level is read from AD) and, on the upgrade,
+// UnifiedMessagingRoleNotInstalled / BridgeheadRoleNotInstalled ("The Mailbox server role isn't
+// installed on this computer" on a server whose roles the same log lists as installed).
+#include "advice/fold.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "text_util.hpp"
+
+namespace extriage {
+
+namespace {
+
+constexpr std::string_view kCannotAccessAD = "CannotAccessAD";
+constexpr size_t kMaxFoldedEvidence = 10;
+
+
+std::string fact_of(const Finding& f, std::string_view name) {
+    const std::string* v = f.fact(name);
+    return v ? *v : std::string();
+}
+
+void merge_evidence(std::vector<Evidence>& into, const std::vector<Evidence>& from) {
+    for (const auto& e : from) {
+        bool seen = std::any_of(into.begin(), into.end(), [&](const Evidence& x) {
+            return x.path == e.path && x.line == e.line && x.offset == e.offset && x.text == e.text;
+        });
+        if (!seen) into.push_back(e);
+    }
+    std::stable_sort(into.begin(), into.end(), [](const Evidence& a, const Evidence& b) {
+        return std::tie(a.path, a.line, a.offset) < std::tie(b.path, b.line, b.offset);
+    });
+    if (into.size() > kMaxFoldedEvidence) into.resize(kMaxFoldedEvidence);
+}
+
+// The same rule with the same facts, message and related run, in the same file and run.
+void fold_same(std::vector<Finding>& findings) {
+    using Key = std::tuple<std::string, int, bool, std::string, FactList, std::string, std::string, int>;
+    std::map<Key, size_t> first;
+    std::vector<Finding> out;
+    out.reserve(findings.size());
+    for (auto& f : findings) {
+        Key key{f.path, f.segment, f.latest, f.rule_id, f.facts, f.message,
+                f.related_run ? f.related_run->file : std::string(), f.related_run ? f.related_run->index : -1};
+        auto [it, fresh] = first.emplace(std::move(key), out.size());
+        if (fresh) {
+            out.push_back(std::move(f));
+            continue;
+        }
+        Finding& kept = out[it->second];
+        kept.count += f.count;
+        merge_evidence(kept.evidence, f.evidence);
+    }
+    findings = std::move(out);
+}
+
+// Remediation steps every folded finding has, in the first one's order.
+std::vector<std::string> common_steps(const std::vector<const Finding*>& group) {
+    std::vector<std::string> out;
+    for (const auto& step : group.front()->remediation) {
+        bool everywhere = std::all_of(group.begin(), group.end(), [&](const Finding* f) {
+            return std::find(f->remediation.begin(), f->remediation.end(), step) != f->remediation.end();
+        });
+        if (everywhere) out.push_back(step);
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+// One finding for the failed readiness checks of one run; `group` is in report order.
+Finding fold_readiness(const std::vector<const Finding*>& group, const std::string& run_mode) {
+    const bool ad_failed = std::any_of(group.begin(), group.end(),
+                                       [](const Finding* f) { return fact_of(*f, "rule") == kCannotAccessAD; });
+    Finding out = *group.front();
+    out.facts.clear();
+    out.evidence.clear();
+    out.count = 1;
+    std::vector<std::string> top, under_ad;
+    std::vector<FindingItem> ad_items;
+    for (const Finding* f : group) {
+        out.severity = std::max(out.severity, f->severity);
+        merge_evidence(out.evidence, f->evidence);
+        const std::string check = fact_of(*f, "rule");
+        FindingItem item{check, fact_of(*f, "rule_message"), ""};
+        if (ad_failed && fails_without_ad(check, run_mode)) {
+            item.under = std::string(kCannotAccessAD);
+            under_ad.push_back(check);
+            ad_items.push_back(std::move(item));
+        } else {
+            top.push_back(check);
+            out.items.push_back(std::move(item));
+        }
+    }
+    // The consequences follow their cause.
+    auto ad_pos = std::find_if(out.items.begin(), out.items.end(), [](const FindingItem& i) { return i.name == kCannotAccessAD; });
+    if (ad_pos != out.items.end()) out.items.insert(ad_pos + 1, ad_items.begin(), ad_items.end());
+
+    out.facts.emplace_back("checks", join(top));
+    if (!under_ad.empty()) out.facts.emplace_back("checks_failed_without_ad", join(under_ad));
+    out.title = top.size() == 1 ? fmt::format("The setup readiness check {} failed", top.front())
+                                : fmt::format("{} setup readiness checks failed", top.size());
+    if (under_ad.empty()) {
+        out.message = fmt::format("{} readiness check{} failed:", top.size(), top.size() == 1 ? "" : "s");
+    } else {
+        out.message = fmt::format("{} readiness check{} failed; {} more failed only because setup could not read Active "
+                                  "Directory (listed under {}):",
+                                  top.size(), top.size() == 1 ? "" : "s", under_ad.size(), kCannotAccessAD);
+    }
+    std::vector<std::string> steps;
+    if (ad_failed) {
+        steps.push_back(
+            "Start with CannotAccessAD: setup could not read Active Directory. Fix the Active Directory error this run "
+            "reports, if any; otherwise make sure this server finds a domain controller (nltest /dsgetdc:<domain>) and "
+            "setup runs as a domain account. The checks listed under CannotAccessAD clear once setup can read AD.");
+    }
+    if (top.size() > (ad_failed ? 1u : 0u)) {
+        steps.push_back(
+            "Fix each failed check listed; in the log, the [REQUIRED] line of each check is followed by a Help URL naming "
+            "its readiness article (ms.exch.setupreadiness.<check>).");
+    }
+    for (auto& s : common_steps(group)) steps.push_back(std::move(s));
+    out.remediation = std::move(steps);
+    return out;
+}
+
+void fold_readiness_checks(AnalysisResult& result) {
+    std::map<std::pair<std::string, int>, std::string> mode_of;   // (file, run) -> mode
+    for (const auto& s : result.runs)
+        if (const std::string* m = s.fact("mode")) mode_of[{s.path, s.index}] = *m;
+    using Key = std::tuple<std::string, int, bool>;
+    std::map<Key, std::vector<size_t>> groups;
+    for (size_t i = 0; i < result.findings.size(); ++i) {
+        const Finding& f = result.findings[i];
+        if (f.rule_id == kReadinessRule && f.fact("rule")) groups[{f.path, f.segment, f.latest}].push_back(i);
+    }
+    std::set<size_t> drop;
+    std::map<size_t, Finding> replace;
+    for (const auto& [key, idx] : groups) {
+        std::vector<const Finding*> group;
+        for (size_t i : idx) group.push_back(&result.findings[i]);
+        const std::string& mode = mode_of[{std::get<0>(key), std::get<1>(key)}];
+        bool ad_children = std::any_of(group.begin(), group.end(), [](const Finding* f) {
+            return fact_of(*f, "rule") == kCannotAccessAD;
+        }) && std::any_of(group.begin(), group.end(), [&](const Finding* f) { return fails_without_ad(fact_of(*f, "rule"), mode); });
+        if (group.size() < 2 && !ad_children) continue;
+        replace.emplace(idx.front(), fold_readiness(group, mode));
+        for (size_t k = 1; k < idx.size(); ++k) drop.insert(idx[k]);
+    }
+    if (replace.empty()) return;
+    std::vector<Finding> out;
+    for (size_t i = 0; i < result.findings.size(); ++i) {
+        if (drop.count(i)) continue;
+        auto it = replace.find(i);
+        out.push_back(it != replace.end() ? std::move(it->second) : std::move(result.findings[i]));
+    }
+    result.findings = std::move(out);
+}
+
+}  // namespace
+
+bool fails_without_ad(std::string_view check, std::string_view run_mode) {
+    if (iequals(check, "ForestLevelNotWin2003Native")) return true;
+    // "<Role>RoleNotInstalled": an upgrade runs on a server that has its roles; setup reads them from AD.
+    constexpr std::string_view kRoleNotInstalled = "RoleNotInstalled";
+    return iequals(run_mode, "Upgrade") && check.size() > kRoleNotInstalled.size() &&
+           iequals(check.substr(check.size() - kRoleNotInstalled.size()), kRoleNotInstalled);
+}
+
+void fold_findings(AnalysisResult& result) {
+    fold_same(result.findings);
+    fold_readiness_checks(result);
+}
+
+}  // namespace extriage

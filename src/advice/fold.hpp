@@ -1,0 +1,25 @@
+// Folds findings that would otherwise repeat themselves in a report:
+// - the same rule with the same facts and message in the same file and run is one finding whose
+//   count is the sum and whose evidence is the union;
+// - the failed readiness checks of one setup run (prereq-failed-rule, one finding per check) are
+//   one finding that lists each check on its own line (Finding::items);
+// - checks that failed only because setup could not read Active Directory (they follow a failed
+//   CannotAccessAD check: the forest functional level, and "role isn't installed" on an upgrade of
+//   a server that has the role) are listed under CannotAccessAD instead of as failures of their own.
+#pragma once
+
+#include <string_view>
+
+#include "model/analysis.hpp"
+
+namespace extriage {
+
+inline constexpr std::string_view kReadinessRule = "prereq-failed-rule";
+
+void fold_findings(AnalysisResult& result);
+
+// True when a readiness check's failure follows from setup not reading Active Directory
+// (CannotAccessAD) in a run of the given mode ("Upgrade", "Install", ...). Exposed for tests.
+bool fails_without_ad(std::string_view check, std::string_view run_mode);
+
+}  // namespace extriage

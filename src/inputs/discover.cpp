@@ -1,0 +1,175 @@
+// Input discovery by content sniffing. Zip files (by their magic, not their name) are handed to
+// archive.cpp, which lists their members the same way.
+#include "inputs/discover.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "inputs/bundle.hpp"
+#include "decode.hpp"
+
+namespace extriage {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A pipe or device (`extriage analyze <(zcat log.gz)`) can be read only once: the bytes read for
+// sniffing are replayed in front of the rest of the same open stream.
+class ReplaySource final : public ByteSource {
+public:
+    ReplaySource(std::string head, std::shared_ptr<FileSource> rest) : head_(std::move(head)), rest_(std::move(rest)) {}
+    size_t read(char* buffer, size_t n) override {
+        if (pos_ < head_.size()) {
+            size_t k = std::min(n, head_.size() - pos_);
+            std::copy_n(head_.data() + pos_, k, buffer);
+            pos_ += k;
+            return k;
+        }
+        return rest_->read(buffer, n);
+    }
+    std::optional<uint64_t> size() const override { return std::nullopt; }
+
+private:
+    std::string head_;
+    std::shared_ptr<FileSource> rest_;
+    size_t pos_ = 0;
+};
+
+void add_file(const std::string& fs_path, const std::string& display, bool explicit_arg, const DiscoverOptions& options,
+              DiagSink& diags, DiscoverStats& stats, std::vector<InputFile>& out) {
+    std::string head;
+    std::shared_ptr<FileSource> stream;   // set for pipes and devices, which cannot be reopened
+    try {
+        std::error_code ec;
+        if (fs::status(fs_path, ec).type() == fs::file_type::regular || ec) {
+            head = read_head(fs_path, kSniffHeadBytes);
+        } else {
+            stream = std::make_shared<FileSource>(fs_path);
+            head.resize(kSniffHeadBytes);
+            size_t got = 0;
+            while (got < head.size()) {
+                size_t n = stream->read(head.data() + got, head.size() - got);
+                if (n == 0) break;
+                got += n;
+            }
+            head.resize(got);
+        }
+    } catch (const InputError& e) {
+        ++stats.files_seen;
+        diags.error_at_line(display, 0, e.what(), "discover");
+        stats.skip(display, "file", e.what());
+        return;
+    }
+    if (looks_like_zip(head) && stream) {
+        ++stats.files_seen;
+        const char* why = "a zip bundle must be a regular file (it is read more than once), not a pipe";
+        diags.error_at_line(display, 0, why, "discover");
+        stats.skip(display, "file", why);
+        return;
+    }
+    if (looks_like_zip(head)) {
+        discover_archive(fs_path, display, options, diags, stats, out);
+        return;
+    }
+    ++stats.files_seen;
+    const Parser* parser = nullptr;
+    if (!options.force_parser.empty()) {
+        parser = find_parser(options.force_parser);
+    } else {
+        parser = identify(head, fs::path(fs_path).filename().string());
+    }
+    if (!parser) {
+        ++stats.files_skipped;
+        std::string why = head.empty() ? "the file is empty" : "not a log format extriage knows";
+        if (explicit_arg) diags.error_at_line(display, 0, why, "discover");
+        stats.skip(display, "file", why);
+        return;
+    }
+    InputFile in;
+    in.display_path = display;
+    in.fs_path = fs_path;
+    std::error_code ec;
+    auto absolute = fs::absolute(fs_path, ec);
+    in.server = server_from_path(ec ? fs_path : absolute.lexically_normal().string());
+    in.parser = parser;
+    if (stream) {
+        auto used = std::make_shared<bool>(false);
+        in.open = [head, stream, used, display]() -> std::unique_ptr<ByteSource> {
+            if (*used) throw InputError("'" + display + "' is a pipe and was already read");
+            *used = true;
+            return std::make_unique<ReplaySource>(head, stream);
+        };
+    } else {
+        in.open = [fs_path] { return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(fs_path)); };
+    }
+    out.push_back(std::move(in));
+}
+
+// Collects the regular files below `dir` (symlinks are not followed). A sub-folder that cannot be
+// listed is named (a warning and a skipped entry) rather than passed over: its files were not
+// looked at. Returns the error of listing `dir` itself (the caller reports it).
+std::error_code list_files(const fs::path& dir, DiagSink& diags, DiscoverStats& stats, std::vector<fs::path>& files) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    std::vector<fs::path> subdirs;
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::error_code fec;
+        if (it->is_symlink(fec)) continue;
+        if (it->is_directory(fec)) subdirs.push_back(it->path());
+        else if (it->is_regular_file(fec)) files.push_back(it->path());
+    }
+    std::sort(subdirs.begin(), subdirs.end());
+    for (const auto& d : subdirs) {
+        if (std::error_code sub = list_files(d, diags, stats, files)) {
+            std::string why = fmt::format("folder could not be read: {}", sub.message());
+            diags.warning_at_line(d.string(), 0, why + "; the files in it were not checked", "discover");
+            stats.skip(d.string(), "folder", why);
+        }
+    }
+    return ec;
+}
+
+}  // namespace
+
+const Parser* identify(std::string_view head, std::string_view file_name) {
+    std::string text = decode_head(head);
+    SniffInput in{head, text, file_name};
+    return sniff_parser(in);
+}
+
+std::vector<InputFile> discover_inputs(const std::vector<std::string>& paths, const DiscoverOptions& options,
+                                       DiagSink& diags, DiscoverStats& stats) {
+    std::vector<InputFile> out;
+    for (const auto& p : paths) {
+        if (p == "-") {   // standard input, read once like a pipe
+            add_file("/dev/stdin", "-", true, options, diags, stats, out);
+            continue;
+        }
+        std::error_code ec;
+        auto status = fs::status(p, ec);
+        if (ec || !fs::exists(status)) {
+            diags.error_at_line(p, 0, "no such file or folder", "discover");
+            stats.skip(p, "file", "no such file or folder");
+            continue;
+        }
+        if (!fs::is_directory(status)) {
+            add_file(p, p, true, options, diags, stats, out);
+            continue;
+        }
+        std::vector<fs::path> files;
+        if (std::error_code lec = list_files(p, diags, stats, files)) {
+            std::string why = fmt::format("cannot walk folder: {}", lec.message());
+            diags.error_at_line(p, 0, why, "discover");
+            stats.skip(p, "folder", why);
+        }
+        std::sort(files.begin(), files.end());
+        for (const auto& f : files) add_file(f.string(), f.string(), false, options, diags, stats, out);
+    }
+    return out;
+}
+
+}  // namespace extriage

@@ -1,0 +1,132 @@
+// Folding of repeated findings: the same rule with the same facts, failed readiness checks, and
+// the checks that failed only because setup could not read Active Directory (issue 9, issue 15 4e).
+#include <doctest/doctest.h>
+
+#include "advice/fold.hpp"
+#include "result_test_util.hpp"
+
+using namespace extriage;
+using namespace extriage::test;
+
+namespace {
+
+const std::string kLog = "ExchangeSetup.log";
+
+// As prereq-failed-rule renders it: the first step names the check, the others are generic.
+Finding check(const std::string& name, const std::string& message, uint64_t line, int run = 0) {
+    Finding f = make_finding(std::string(kReadinessRule), Level::error, kLog, run, line,
+                             {{"rule", name}, {"rule_message", message}}, "The prerequisite check " + name + " failed: " + message);
+    f.remediation[0] = "Fix the condition " + name + " describes.";
+    return f;
+}
+
+AnalysisResult result_with(std::vector<Finding> findings, const std::string& mode = "Upgrade") {
+    AnalysisResult r;
+    r.files.push_back(make_file(kLog, "exchange-setup"));
+    r.runs.push_back(make_run(kLog, 0, "failed", mode));
+    r.findings = std::move(findings);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("fold: the same rule with the same facts in one run is one finding with a count") {
+    Finding a = make_finding("t-rule", Level::error, kLog, 0, 10, {{"service", "MSExchangeIS"}});
+    Finding b = make_finding("t-rule", Level::error, kLog, 0, 20, {{"service", "MSExchangeIS"}});
+    b.count = 2;
+    Finding other = make_finding("t-rule", Level::error, kLog, 0, 30, {{"service", "MSExchangeTransport"}});
+    Finding other_run = make_finding("t-rule", Level::error, kLog, 1, 40, {{"service", "MSExchangeIS"}});
+    AnalysisResult r = result_with({a, b, other, other_run});
+    fold_findings(r);
+    REQUIRE(r.findings.size() == 3);
+    CHECK(r.findings[0].count == 3);
+    REQUIRE(r.findings[0].evidence.size() == 2);
+    CHECK(r.findings[0].evidence[0].line == 10);
+    CHECK(r.findings[0].evidence[1].line == 20);
+    CHECK(r.findings[1].fact("service") != nullptr);
+    CHECK(*r.findings[1].fact("service") == "MSExchangeTransport");
+    CHECK(r.findings[2].segment == 1);
+}
+
+TEST_CASE("fold: failed readiness checks of one run are one finding listing each check") {
+    AnalysisResult r = result_with({check("GlobalServerInstall", "You must be a member of 'Organization Management'.", 461),
+                                    make_finding("prereq-msdtc-stopped", Level::error, kLog, 0, 462),
+                                    check("LangPackBundleCheck", "The language pack bundle is missing.", 463)});
+    fold_findings(r);
+    REQUIRE(r.findings.size() == 2);
+    const Finding& f = r.findings[0];
+    CHECK(f.rule_id == kReadinessRule);
+    CHECK(f.title == "2 setup readiness checks failed");
+    CHECK(f.message == "2 readiness checks failed:");
+    REQUIRE(f.items.size() == 2);
+    CHECK(f.items[0].name == "GlobalServerInstall");
+    CHECK(f.items[0].text == "You must be a member of 'Organization Management'.");
+    CHECK(f.items[1].name == "LangPackBundleCheck");
+    CHECK(f.items[1].under.empty());
+    CHECK(f.evidence.size() == 2);
+    REQUIRE(f.fact("checks"));
+    CHECK(*f.fact("checks") == "GlobalServerInstall, LangPackBundleCheck");
+    CHECK(f.fact("rule") == nullptr);   // one check's facts do not describe the list
+    // Steps every check had are kept after the first step written for the list.
+    REQUIRE(f.remediation.size() == 2);
+    CHECK(f.remediation[0].find("Fix each failed check listed") != std::string::npos);
+    CHECK(f.remediation[1] == "Second step.");
+    CHECK(r.findings[1].rule_id == "prereq-msdtc-stopped");
+    // A single failed check stays as it is.
+    AnalysisResult one = result_with({check("GlobalServerInstall", "x", 461)});
+    fold_findings(one);
+    REQUIRE(one.findings.size() == 1);
+    CHECK(one.findings[0].items.empty());
+    CHECK(one.findings[0].fact("rule") != nullptr);
+}
+
+TEST_CASE("fold: checks that failed only because AD could not be read are listed under CannotAccessAD") {
+    AnalysisResult r = result_with({check("UnifiedMessagingRoleNotInstalled", "The Mailbox server role isn't installed on this computer.", 455),
+                                    check("GlobalServerInstall", "You must be a member of 'Organization Management'.", 461),
+                                    check("ForestLevelNotWin2003Native", "The forest functional level ... is not Windows Server 2003 native or later.", 469),
+                                    check("CannotAccessAD", "Either Active Directory doesn't exist, or it can't be contacted.", 470)});
+    fold_findings(r);
+    REQUIRE(r.findings.size() == 1);
+    const Finding& f = r.findings[0];
+    CHECK(f.title == "2 setup readiness checks failed");
+    CHECK(f.message.find("2 more failed only because setup could not read Active Directory") != std::string::npos);
+    REQUIRE(f.items.size() == 4);
+    CHECK(f.items[0].name == "GlobalServerInstall");
+    CHECK(f.items[1].name == "CannotAccessAD");
+    CHECK(f.items[2].name == "UnifiedMessagingRoleNotInstalled");
+    CHECK(f.items[2].under == "CannotAccessAD");
+    CHECK(f.items[3].name == "ForestLevelNotWin2003Native");
+    CHECK(f.items[3].under == "CannotAccessAD");
+    CHECK(*f.fact("checks") == "GlobalServerInstall, CannotAccessAD");
+    CHECK(*f.fact("checks_failed_without_ad") == "UnifiedMessagingRoleNotInstalled, ForestLevelNotWin2003Native");
+    CHECK(f.remediation[0].starts_with("Start with CannotAccessAD"));
+    CHECK(f.evidence.size() == 4);
+
+    // CannotAccessAD and its consequences only: still one finding, titled after the one check left.
+    AnalysisResult only_ad = result_with({check("ForestLevelNotWin2003Native", "x", 469), check("CannotAccessAD", "y", 470)});
+    fold_findings(only_ad);
+    REQUIRE(only_ad.findings.size() == 1);
+    CHECK(only_ad.findings[0].title == "The setup readiness check CannotAccessAD failed");
+    CHECK(only_ad.findings[0].items.size() == 2);
+
+    // Without CannotAccessAD, the forest level is a failure of its own.
+    AnalysisResult no_ad = result_with({check("ForestLevelNotWin2003Native", "x", 469), check("GlobalServerInstall", "y", 470)});
+    fold_findings(no_ad);
+    REQUIRE(no_ad.findings.size() == 1);
+    for (const auto& item : no_ad.findings[0].items) CHECK(item.under.empty());
+}
+
+TEST_CASE("fold: 'role isn't installed' follows from CannotAccessAD on an upgrade only") {
+    CHECK(fails_without_ad("ForestLevelNotWin2003Native", "Install"));
+    CHECK(fails_without_ad("UnifiedMessagingRoleNotInstalled", "Upgrade"));
+    CHECK(fails_without_ad("BridgeheadRoleNotInstalled", "upgrade"));
+    CHECK_FALSE(fails_without_ad("BridgeheadRoleNotInstalled", "Install"));
+    CHECK_FALSE(fails_without_ad("BridgeheadRoleNotInstalled", ""));
+    CHECK_FALSE(fails_without_ad("RoleNotInstalled", "Upgrade"));
+    CHECK_FALSE(fails_without_ad("GlobalServerInstall", "Upgrade"));
+    AnalysisResult install = result_with({check("BridgeheadRoleNotInstalled", "x", 456), check("CannotAccessAD", "y", 470)},
+                                         "Install");
+    fold_findings(install);
+    REQUIRE(install.findings.size() == 1);
+    for (const auto& item : install.findings[0].items) CHECK(item.under.empty());
+}
