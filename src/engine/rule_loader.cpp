@@ -2,22 +2,22 @@
 #include "engine/rule_loader.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <map>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "platform/files.hpp"
+#include "platform/utf8_path.hpp"
+
 namespace extriage {
 
-namespace fs = std::filesystem;
-
 namespace {
+
+// "rules/x/a-b.yaml" → "a-b" (UTF-8 in, UTF-8 out on every platform).
+std::string file_stem(const std::string& path) { return platform::path_to_u8(platform::u8_to_path(path).stem()); }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -351,7 +351,7 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
     r.id_pos = id.pos;
     static const std::regex id_shape("[a-z0-9]+(-[a-z0-9]+)*");
     if (!std::regex_match(r.id, id_shape)) throw RuleError(id.pos, fmt::format("rule id '{}' must be kebab-case", r.id));
-    std::string stem = fs::path(file_path).stem().string();
+    std::string stem = file_stem(file_path);
     if (!file_path.empty() && stem != r.id)
         throw RuleError(id.pos, fmt::format("rule id '{}' must equal the file name '{}'", r.id, stem));
 
@@ -470,32 +470,39 @@ std::vector<std::unique_ptr<Rule>> load_rules(const std::vector<std::string>& pa
     std::vector<std::string> files;
     for (const auto& p : paths) {
         std::error_code ec;
-        if (fs::is_directory(p, ec)) {
-            for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-                 it.increment(ec)) {
-                auto ext = it->path().extension();
-                if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path().string());
+        auto kind = platform::file_kind(p, ec);
+        if (kind == platform::FileKind::directory) {
+            for (auto& f : platform::walk_files(p, ec)) {
+                auto ext = platform::u8_to_path(f).extension();
+                if (ext == ".yaml" || ext == ".yml") files.push_back(std::move(f));
             }
             if (ec) diags.error_at_line(p, 0, fmt::format("cannot list rules: {}", ec.message()), "rules");
-        } else if (fs::exists(p, ec)) {
+        } else if (kind != platform::FileKind::missing) {
             files.push_back(p);
         } else {
             diags.error_at_line(p, 0, "rules path does not exist", "rules");
         }
     }
     std::sort(files.begin(), files.end());
-    std::vector<std::unique_ptr<Rule>> rules;
-    std::map<std::string, std::string> seen_ids;
+    std::vector<RuleText> texts;
     for (const auto& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        std::stringstream buf;
-        buf << in.rdbuf();
-        if (!in && !in.eof()) {
+        std::error_code ec;
+        auto text = platform::read_file(file, ec);
+        if (!text) {
             diags.error_at_line(file, 0, "cannot read rule file", "rules");
             continue;
         }
+        texts.push_back({file, std::move(*text)});
+    }
+    return load_rule_texts(texts, diags);
+}
+
+std::vector<std::unique_ptr<Rule>> load_rule_texts(const std::vector<RuleText>& texts, DiagSink& diags) {
+    std::vector<std::unique_ptr<Rule>> rules;
+    std::map<std::string, std::string> seen_ids;
+    for (const auto& [file, text] : texts) {
         try {
-            auto rule = parse_rule(buf.str(), file);
+            auto rule = parse_rule(text, file);
             if (auto [it, inserted] = seen_ids.emplace(rule->id, file); !inserted) {
                 diags.report({DiagSeverity::error, file, static_cast<uint64_t>(rule->id_pos.line),
                               static_cast<uint64_t>(rule->id_pos.column), 0, false,
@@ -505,30 +512,10 @@ std::vector<std::unique_ptr<Rule>> load_rules(const std::vector<std::string>& pa
             rules.push_back(std::move(rule));
         } catch (const RuleError& e) {
             diags.report({DiagSeverity::error, file, static_cast<uint64_t>(std::max(e.pos.line, 1)),
-                          static_cast<uint64_t>(std::max(e.pos.column, 1)), 0, false, e.what(),
-                          fs::path(file).stem().string()});
+                          static_cast<uint64_t>(std::max(e.pos.column, 1)), 0, false, e.what(), file_stem(file)});
         }
     }
     return rules;
 }
-
-namespace {
-std::string find_data_subdir(const char* env_var, std::string_view sub) {
-    if (const char* env = std::getenv(env_var); env && *env) return env;
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        fs::path installed = exe.parent_path().parent_path() / "share" / "extriage" / sub;
-        if (fs::is_directory(installed, ec)) return installed.string();
-    }
-    // A build-tree binary prefers the source tree it was built from over an older installed copy.
-    fs::path source = fs::path(EXTRIAGE_SOURCE_DATA_DIR) / sub;
-    if (fs::is_directory(source, ec)) return source.string();
-    return (fs::path(EXTRIAGE_INSTALL_DATA_DIR) / sub).string();
-}
-}  // namespace
-
-std::string default_rules_dir() { return find_data_subdir("EXTRIAGE_RULES", "rules"); }
-std::string default_data_dir() { return find_data_subdir("EXTRIAGE_DATA", "data"); }
 
 }  // namespace extriage

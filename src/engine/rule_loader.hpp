@@ -16,13 +16,15 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
 
 // Loads every *.yaml / *.yml under each path (a directory, searched recursively, or a file),
 // in sorted path order. Errors go to diags (origin: the rule id or "rules"); rules that fail are
-// skipped. Duplicate ids are errors.
+// skipped. Duplicate ids are errors. (The rules used without --rules: app/resources.hpp.)
 std::vector<std::unique_ptr<Rule>> load_rules(const std::vector<std::string>& paths, DiagSink& diags);
 
-// The rules directory used when --rules is not given: $EXTRIAGE_RULES, then the directory next to
-// the installed binary (../share/extriage/rules), then the source tree.
-std::string default_rules_dir();
-// The data directory (build tables etc.), found the same way.
-std::string default_data_dir();
+// One rule file's text and the path its diagnostics name.
+struct RuleText {
+    std::string path;
+    std::string text;
+};
+// Parses rule texts in the given order, as load_rules() does with the files it read.
+std::vector<std::unique_ptr<Rule>> load_rule_texts(const std::vector<RuleText>& texts, DiagSink& diags);
 
 }  // namespace extriage

@@ -1,0 +1,49 @@
+// What folder walks, file checks and small whole-file reads need from the file system, with
+// UTF-8 names. On Windows
+// this talks to the Win32 API directly: MinGW's std::filesystem lists folders through
+// _wopendir (which stops at MAX_PATH) and cannot tell a junction or symbolic link from a plain
+// folder, so a walk would loop through links and fail below 260 characters.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace extriage::platform {
+
+enum class FileKind {
+    missing,     // nothing there
+    regular,     // a file (on Windows also one with a reparse tag that is not a link, e.g. deduplicated)
+    directory,
+    link,        // a symbolic link, or on Windows a junction (mount point); only from list_folder
+    other,       // device, pipe, socket...
+};
+
+// The kind of what `path` names, following links (an explicitly named link is used). Errors
+// other than "not found" go to ec (and give FileKind::other).
+FileKind file_kind(const std::string& path, std::error_code& ec);
+
+// Size of a regular file, nullopt when it cannot be had.
+std::optional<uint64_t> file_size(const std::string& path);
+
+struct FolderEntry {
+    std::string name;   // UTF-8
+    std::string path;   // folder and name joined with the system's separator
+    FileKind kind = FileKind::other;   // links are FileKind::link, never followed
+};
+
+// The entries of one folder (no "." or ".."), sorted by name (bytewise). A folder that cannot be
+// listed sets ec (std::errc::permission_denied when access was refused).
+std::vector<FolderEntry> list_folder(const std::string& folder, std::error_code& ec);
+
+// Every regular file below `folder`, in path order (each folder's entries by name), links not
+// followed, folders that refuse access skipped. The first other error stops the walk and goes to
+// ec; the files found until then are returned.
+std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec);
+
+// The whole content of a (small) file: rules, data tables. nullopt with ec when it cannot be read.
+std::optional<std::string> read_file(const std::string& path, std::error_code& ec);
+
+}  // namespace extriage::platform
