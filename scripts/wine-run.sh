@@ -7,6 +7,8 @@ set -euo pipefail
 
 export WINEPREFIX="${EXTRIAGE_WINEPREFIX:-${TMPDIR:-/tmp}/extriage-wineprefix-$(id -u)}"
 export WINEDEBUG=-all
+# Wine reads Unix file names and arguments in the locale's charset: make it UTF-8 whatever the caller set.
+export LC_ALL=C.UTF-8
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"   # no Mono/Gecko install prompts
 
 # Debian's wine64 package alone has no /usr/bin/wine64; the loader is in /usr/lib/wine.

@@ -4,9 +4,11 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <sys/stat.h>
 
 #include <fmt/format.h>
+
+#include "platform/files.hpp"
+#include "platform/utf8_path.hpp"
 
 namespace extriage {
 
@@ -25,12 +27,12 @@ std::string ByteSource::read_all(uint64_t max_bytes) {
 }
 
 FileSource::FileSource(const std::string& path) : path_(path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    std::error_code ec;
+    if (platform::file_kind(path, ec) == platform::FileKind::directory)
         throw InputError(fmt::format("cannot read '{}': it is a directory", path));
-    file_ = std::fopen(path.c_str(), "rb");
+    file_ = platform::fopen_u8(path, "rb");
     if (!file_) throw InputError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-    if (::fstat(fileno(file_), &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<uint64_t>(st.st_size);
+    size_ = platform::open_file_size(file_);
 }
 
 FileSource::~FileSource() {

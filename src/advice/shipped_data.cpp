@@ -2,14 +2,14 @@
 #include "advice/shipped_data.hpp"
 
 #include "advice/tsv_table.hpp"
-#include "engine/rule_loader.hpp"
+#include "app/resources.hpp"
 
 namespace extriage {
 
-std::string shipped_data_path(std::string_view file) { return default_data_dir() + "/" + std::string(file); }
+std::string shipped_data_path(std::string_view file) { return data_file_label(file); }
 
 std::optional<std::string> read_shipped_data(std::string_view file, std::string& error) {
-    return read_whole_file(shipped_data_path(file), error);
+    return read_data_file(file, error);
 }
 
 namespace {

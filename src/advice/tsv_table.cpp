@@ -1,10 +1,9 @@
 // Tab-separated data tables.
 #include "advice/tsv_table.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include "platform/files.hpp"
 
 namespace extriage {
 
@@ -70,14 +69,10 @@ bool read_tsv(std::string_view tsv, std::initializer_list<std::string_view> requ
 }
 
 std::optional<std::string> read_whole_file(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = fmt::format("cannot open {}", path);
-        return std::nullopt;
-    }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
+    std::error_code ec;
+    auto text = platform::read_file(path, ec);
+    if (!text) error = fmt::format("cannot open {}", path);
+    return text;
 }
 
 }  // namespace extriage

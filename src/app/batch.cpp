@@ -19,6 +19,9 @@
 #include "inputs/bundle.hpp"
 #include "advice/knowledge.hpp"
 #include "text_util.hpp"
+#include "platform/console.hpp"
+#include "platform/files.hpp"
+#include "platform/utf8_path.hpp"
 
 namespace extriage {
 
@@ -44,59 +47,58 @@ bool is_server_folder_marker(std::string_view name) {
 }
 
 struct Child {
-    fs::path path;
+    std::string path;
+    std::string name;
     bool is_dir = false;
 };
 
-void expand_one(const fs::path& path, bool top, DiagSink& diags, std::vector<std::string>& out) {
+void expand_one(const std::string& path, bool top, DiagSink& diags, std::vector<std::string>& out) {
     std::error_code ec;
-    auto status = top ? fs::status(path, ec) : fs::symlink_status(path, ec);
-    if (ec || !fs::exists(status)) {
-        diags.error_at_line(path.string(), 0, "no such file or folder", kOrigin);
+    const auto kind = platform::file_kind(path, ec);
+    if (ec || kind == platform::FileKind::missing) {
+        diags.error_at_line(path, 0, "no such file or folder", kOrigin);
         return;
     }
-    if (!fs::is_directory(status)) {
-        if (fs::is_regular_file(status)) out.push_back(path.string());
+    if (kind != platform::FileKind::directory) {
+        if (kind == platform::FileKind::regular) out.push_back(path);
         return;
     }
-    std::vector<Child> children;
-    for (auto it = fs::directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        std::error_code cec;
-        if (it->is_symlink(cec)) continue;   // not followed, as in discover
-        if (it->is_directory(cec)) children.push_back({it->path(), true});
-        else if (it->is_regular_file(cec)) children.push_back({it->path(), false});
+    std::vector<Child> children;   // in name order
+    for (auto& e : platform::list_folder(path, ec)) {
+        // Links (and Windows junctions) are not followed, as in discover.
+        if (e.kind == platform::FileKind::directory) children.push_back({std::move(e.path), std::move(e.name), true});
+        else if (e.kind == platform::FileKind::regular) children.push_back({std::move(e.path), std::move(e.name), false});
     }
-    if (ec) diags.error_at_line(path.string(), 0, fmt::format("cannot list folder: {}", ec.message()), kOrigin);
-    std::sort(children.begin(), children.end(), [](const Child& a, const Child& b) { return a.path < b.path; });
+    if (ec && ec != std::errc::permission_denied)
+        diags.error_at_line(path, 0, fmt::format("cannot list folder: {}", ec.message()), kOrigin);
 
     bool server_folder = std::any_of(children.begin(), children.end(),
-                                     [](const Child& c) { return is_server_folder_marker(c.path.filename().string()); });
+                                     [](const Child& c) { return is_server_folder_marker(c.name); });
     std::vector<std::string> heads;   // first bytes of the files, to tell zips and logs apart
     bool containers = false;
     for (const auto& c : children) {
         std::string head;
         if (!c.is_dir) {
             try {
-                head = read_head(c.path.string(), kSniffHeadBytes);
+                head = read_head(c.path, kSniffHeadBytes);
             } catch (const InputError& e) {
-                diags.error_at_line(c.path.string(), 0, e.what(), kOrigin);
+                diags.error_at_line(c.path, 0, e.what(), kOrigin);
             }
         }
         containers = containers || c.is_dir || looks_like_zip(head);
         heads.push_back(std::move(head));
     }
     if (server_folder || (top && !containers)) {
-        out.push_back(path.string());
+        out.push_back(path);
         return;
     }
     for (size_t i = 0; i < children.size(); ++i) {
         const auto& c = children[i];
         if (c.is_dir) {
-            if (is_date_folder(c.path.filename().string())) expand_one(c.path, false, diags, out);
-            else out.push_back(c.path.string());
-        } else if (looks_like_zip(heads[i]) || identify(heads[i], c.path.filename().string())) {
-            out.push_back(c.path.string());
+            if (is_date_folder(c.name)) expand_one(c.path, false, diags, out);
+            else out.push_back(c.path);
+        } else if (looks_like_zip(heads[i]) || identify(heads[i], c.name)) {
+            out.push_back(c.path);
         }
     }
 }
@@ -113,8 +115,8 @@ std::vector<std::string> bundle_servers(const BundleResult& bundle) {
     if (out.empty()) {
         // No file named one: the bundle's own name may (a server zip or folder with no logs we read).
         std::error_code ec;
-        auto abs = fs::absolute(bundle.path, ec);
-        std::string s = server_from_path((ec ? fs::path(bundle.path) : abs.lexically_normal()).string() + "/.");
+        auto abs = fs::absolute(platform::u8_to_path(bundle.path), ec);
+        std::string s = server_from_path((ec ? bundle.path : platform::path_to_u8(abs.lexically_normal())) + "/.");
         if (!s.empty()) out.push_back(s);
     }
     return out;
@@ -127,15 +129,12 @@ public:
         if (!enabled_) return;
         std::lock_guard lock(mutex_);
         ++done_;
-        std::string name = fs::path(path).filename().string();
+        std::string name = platform::path_to_u8(platform::u8_to_path(path).filename());
         if (name.empty()) name = path;
-        std::fprintf(stderr, "\r[%zu/%zu] %s\x1b[K", done_, total_, name.c_str());
-        std::fflush(stderr);
+        platform::write_text(stderr, fmt::format("\r[{}/{}] {}\x1b[K", done_, total_, name));
     }
     void finish() {
-        if (!enabled_) return;
-        std::fprintf(stderr, "\r\x1b[K");
-        std::fflush(stderr);
+        if (enabled_) platform::write_text(stderr, "\r\x1b[K");
     }
 
 private:
@@ -145,17 +144,11 @@ private:
     std::mutex mutex_;
 };
 
-bool write_all(const std::string& s) {
-    size_t n = std::fwrite(s.data(), 1, s.size(), stdout);
-    std::fflush(stdout);
-    return n == s.size();
-}
-
 }  // namespace
 
 std::vector<std::string> expand_bundles(const std::vector<std::string>& paths, DiagSink& diags) {
     std::vector<std::string> out;
-    for (const auto& p : paths) expand_one(fs::path(p), true, diags, out);
+    for (const auto& p : paths) expand_one(p, true, diags, out);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -218,7 +211,7 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
     if (command.format == "csv") out = render_batch_csv(result, command.report);
     else if (command.format == "jsonl") out = render_batch_jsonl(result, command.report);
     else out = render_batch_text(result, command.report);
-    write_all(out);
+    platform::write_text(stdout, out);
 
     if (options.analyze.version_advice) {
         std::string error;
@@ -228,14 +221,16 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
                 std::fprintf(stderr, "%s\n", Diagnostic{DiagSeverity::warning, build_table_display(options.analyze.data_dir), 0, 0, 0, false, *stale, "versions"}.format().c_str());
     }
     size_t errors = 0;
+    std::string diag_text;
     for (const auto& d : result.diagnostics) {
-        std::fprintf(stderr, "%s\n", d.format().c_str());
+        diag_text += d.format() + "\n";
         errors += d.severity == DiagSeverity::error;
     }
     for (const auto& b : result.bundles) {
-        for (const auto& d : b.diagnostics) std::fprintf(stderr, "%s\n", d.format().c_str());
+        for (const auto& d : b.diagnostics) diag_text += d.format() + "\n";
         errors += b.errors;
     }
+    platform::write_text(stderr, diag_text);
     if (errors) return 2;
     if (command.fail_on) {
         for (const auto& b : result.bundles)

@@ -74,7 +74,7 @@ std::string ResourceOrigin::describe() const {
         case Kind::installed: return fmt::format("{} (installed)", folder);
         case Kind::embedded: break;
     }
-    return "embedded in the executable";
+    return fmt::format("embedded in the executable, set {}", embedded_digest());
 }
 
 void set_data_folder(std::string folder) {
@@ -124,19 +124,15 @@ std::string data_file_label(std::string_view name) {
     return fmt::format("{}data/{}", kEmbeddedLabel, name);
 }
 
-std::string resources_summary() {
-    const std::string embedded = fmt::format("embedded in the executable (set {})", embedded_digest());
-    std::string out;
-    ResourceOrigin rules = rules_origin();
-    out += fmt::format("rules: {}\n", rules.kind == Kind::embedded ? embedded : rules.describe());
+std::string data_summary() {
     ResourceOrigin data = data_origin();
-    if (data.kind == Kind::embedded) return out + fmt::format("data:  {}\n", embedded);
-    out += fmt::format("data:  {}\n", data.describe());
+    std::string out = fmt::format("data: {}\n", data.describe());
+    if (data.kind == Kind::embedded) return out;
     std::vector<std::string_view> from_embedded;
     for (const auto& [name, text] : embedded_below("data/"))
         if (!folder_has(data, name)) from_embedded.push_back(name);
     if (!from_embedded.empty())
-        out += fmt::format("       not in that folder, so {}: {}\n", embedded, fmt::join(from_embedded, ", "));
+        out += fmt::format("      the embedded copy for what it does not hold: {}\n", fmt::join(from_embedded, ", "));
     return out;
 }
 

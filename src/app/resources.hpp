@@ -45,7 +45,7 @@ std::optional<std::string> read_data_file(std::string_view name, std::string& er
 // Where read_data_file(name) reads from, for messages: a path, or "(embedded) data/<name>".
 std::string data_file_label(std::string_view name);
 
-// The lines --version prints after the version: which rules and data are in use.
-std::string resources_summary();
+// The "data:" lines of --version: the data folder in use and what still comes from the embedded copy.
+std::string data_summary();
 
 }  // namespace extriage

@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -17,10 +16,14 @@
 #include "app/dump_records.hpp"
 #include "advice/knowledge.hpp"
 #include "cli/suggest.hpp"
+#include "app/resources.hpp"
 #include "app/timeline.hpp"
 #include "model/version.hpp"
 #include "engine/rule_examples.hpp"
 #include "engine/rule_loader.hpp"
+#include "platform/console.hpp"
+#include "platform/files.hpp"
+#include "platform/process.hpp"
 #include "report/report.hpp"
 #include "report/rules_list.hpp"
 
@@ -32,19 +35,16 @@ constexpr int kExitFindings = 1;
 constexpr int kExitError = 2;
 
 // Writes all of `s` to stdout; a closed pipe (`| head`) is not an error.
-bool write_stdout(const std::string& s) {
-    size_t n = std::fwrite(s.data(), 1, s.size(), stdout);
-    std::fflush(stdout);
-    return n == s.size();
-}
+bool write_stdout(const std::string& s) { return platform::write_text(stdout, s); }
 
 void print_diags(const std::vector<Diagnostic>& diags) {
-    for (const auto& d : diags) std::fprintf(stderr, "%s\n", d.format().c_str());
+    std::string text;
+    for (const auto& d : diags) text += d.format() + "\n";
+    platform::write_text(stderr, text);
 }
 
 std::unique_ptr<RuleSet> load_rule_set(const std::vector<std::string>& dirs, DiagSink& diags) {
-    std::vector<std::string> paths = dirs.empty() ? std::vector<std::string>{default_rules_dir()} : dirs;
-    auto rules = load_rules(paths, diags);
+    auto rules = dirs.empty() ? load_default_rules(diags) : load_rules(dirs, diags);
     return std::make_unique<RuleSet>(std::move(rules));
 }
 
@@ -74,23 +74,30 @@ bool unknown_subcommand(int argc, char** argv, const CLI::App& app) {
 }
 
 bool use_color(const std::string& mode) {
-    if (mode == "always") return true;
     if (mode == "never") return false;
-    return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    if (mode == "always") {
+        platform::enable_colors(stdout);   // on a Windows console; elsewhere the escapes go out as they are
+        return true;
+    }
+    return platform::is_console(stdout) && std::getenv("NO_COLOR") == nullptr && platform::enable_colors(stdout);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::signal(SIGPIPE, SIG_IGN);
+#ifdef SIGPIPE
+    std::signal(SIGPIPE, SIG_IGN);   // Windows has none: a write to a closed pipe just fails
+#endif
     CLI::App app{"extriage: explains why an Exchange Server setup, CU or SU install failed, and what to do."};
+    app.allow_windows_style_options(false);   // CLI11's default on Windows: "/path" arguments would be taken as options
     app.require_subcommand(1);
     // -V/--version: the version, the rule count and how old the build table is.
     app.set_version_flag("-V,--version", [] {
         DiagSink diags;
-        const std::string dir = default_rules_dir();
-        auto rules = load_rule_set({dir}, diags);
-        std::string text = version_text(diags.error_count() ? nullptr : rules.get(), dir, "", system_today());
+        auto rules = load_rule_set({}, diags);
+        std::string text = version_text(diags.error_count() ? nullptr : rules.get(), rules_origin().describe(), "",
+                                        system_today()) +
+                           data_summary();
         if (!text.empty() && text.back() == '\n') text.pop_back();
         return text;
     });
@@ -204,9 +211,13 @@ int main(int argc, char** argv) {
                         "Minutes after a setup run ends during which event findings are still attached to it")
             ->check(CLI::Range(0, 10080))->capture_default_str();
 
-    if (unknown_subcommand(argc, argv, app)) return kExitError;
+    platform::Utf8Arguments args(argc, argv);
+    if (unknown_subcommand(args.argc(), args.argv(), app)) return kExitError;
     try {
-        app.parse(argc, argv);
+        app.parse(args.argc(), args.argv());
+    } catch (const CLI::CallForVersion& e) {
+        platform::write_text(stdout, std::string(e.what()) + "\n");   // through the console's UTF-16 on Windows
+        return 0;
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? 0 : kExitError;
@@ -221,6 +232,14 @@ int main(int argc, char** argv) {
         }
 
         if (*collect) return run_collect_command(collect_out);
+        if (!data_dir.empty()) {
+            std::error_code ec;
+            if (platform::file_kind(data_dir, ec) != platform::FileKind::directory) {
+                platform::write_text(stderr, fmt::format("extriage: --data {}: no such folder\n", data_dir));
+                return kExitError;
+            }
+            set_data_folder(data_dir);
+        }
         DiagSink rule_diags;
         auto rules = load_rule_set(rule_dirs, rule_diags);
         if (*check) {
@@ -276,7 +295,7 @@ int main(int argc, char** argv) {
             cmd.paths = paths;
             cmd.options.analyze = aopts;
             cmd.options.jobs = jobs;
-            cmd.options.progress = ::isatty(STDERR_FILENO) != 0;
+            cmd.options.progress = platform::is_console(stderr) && platform::enable_colors(stderr);
             cmd.report.all_runs = all_runs;
             cmd.report.color = use_color(color);
             cmd.report.min_severity = *parse_level(min_severity);

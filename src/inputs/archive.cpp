@@ -32,6 +32,8 @@
 
 #include "inputs/bundle.hpp"
 #include "inputs/discover.hpp"
+#include "platform/files.hpp"
+#include "platform/utf8_path.hpp"
 
 namespace extriage {
 
@@ -50,6 +52,15 @@ using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 std::string la_error(archive* a) {
     const char* s = archive_error_string(a);
     return s && *s ? s : "unknown libarchive error";
+}
+
+// Opens a zip file by its UTF-8 name (libarchive's char* open takes the ANSI code page on Windows).
+int open_zip_file(archive* a, const std::string& fs_path) {
+#ifdef _WIN32
+    return archive_read_open_filename_w(a, platform::u8_to_path(fs_path).c_str(), kBlock);
+#else
+    return archive_read_open_filename(a, fs_path.c_str(), kBlock);
+#endif
 }
 
 ArchivePtr new_zip_reader() {
@@ -244,7 +255,7 @@ private:
     void open_top() {
         auto level = std::make_unique<Level>();
         level->a = new_zip_reader();
-        if (archive_read_open_filename(level->a.get(), fs_path_.c_str(), kBlock) != ARCHIVE_OK)
+        if (open_zip_file(level->a.get(), fs_path_) != ARCHIVE_OK)
             throw InputError(fmt::format("cannot reopen the archive: {}", la_error(level->a.get())));
         levels_.push_back(std::move(level));
     }
@@ -355,7 +366,7 @@ public:
            DiscoverStats& stats, std::vector<InputFile>& out)
         : options_(options), limits_(options.archive), diags_(diags), stats_(stats), out_(out), display_(display) {
         std::error_code ec;
-        abs_display_ = fs::absolute(fs_path, ec).lexically_normal().string();
+        abs_display_ = platform::path_to_u8(fs::absolute(platform::u8_to_path(fs_path), ec).lexically_normal());
         if (ec) abs_display_ = display;
         session_ = std::make_shared<ArchiveSession>(fs_path, limits_);
     }
@@ -632,17 +643,15 @@ bool is_unsafe_member_name(std::string_view name) {
 void discover_archive(const std::string& fs_path, const std::string& display, const DiscoverOptions& options,
                       DiagSink& diags, DiscoverStats& stats, std::vector<InputFile>& out) {
     ArchivePtr a = new_zip_reader();
-    if (archive_read_open_filename(a.get(), fs_path.c_str(), kBlock) != ARCHIVE_OK) {
+    if (open_zip_file(a.get(), fs_path) != ARCHIVE_OK) {
         std::string why = fmt::format("cannot open zip: {}", la_error(a.get()));
         diags.error_at_line(display, 0, why, kOrigin);
         stats.skip(display, "file", why);
         return;
     }
     ++stats.archives;
-    std::error_code ec;
-    uint64_t size = fs::file_size(fs_path, ec);
     Walker walker(fs_path, display, options, diags, stats, out);
-    walker.walk(a.get(), display, 1, ec ? 0 : size, nullptr);
+    walker.walk(a.get(), display, 1, platform::file_size(fs_path).value_or(0), nullptr);
 }
 
 std::optional<uint64_t> parse_byte_size(std::string_view text) {

@@ -10,6 +10,8 @@
 
 #include "inputs/bundle.hpp"
 #include "decode.hpp"
+#include "platform/files.hpp"
+#include "platform/utf8_path.hpp"
 
 namespace extriage {
 
@@ -45,7 +47,7 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     std::shared_ptr<FileSource> stream;   // set for pipes and devices, which cannot be reopened
     try {
         std::error_code ec;
-        if (fs::status(fs_path, ec).type() == fs::file_type::regular || ec) {
+        if (platform::file_kind(fs_path, ec) != platform::FileKind::other || ec) {
             head = read_head(fs_path, kSniffHeadBytes);
         } else {
             stream = std::make_shared<FileSource>(fs_path);
@@ -80,7 +82,7 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     if (!options.force_parser.empty()) {
         parser = find_parser(options.force_parser);
     } else {
-        parser = identify(head, fs::path(fs_path).filename().string());
+        parser = identify(head, platform::path_to_u8(platform::u8_to_path(fs_path).filename()));
     }
     if (!parser) {
         ++stats.files_skipped;
@@ -93,8 +95,8 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     in.display_path = display;
     in.fs_path = fs_path;
     std::error_code ec;
-    auto absolute = fs::absolute(fs_path, ec);
-    in.server = server_from_path(ec ? fs_path : absolute.lexically_normal().string());
+    auto absolute = fs::absolute(platform::u8_to_path(fs_path), ec);
+    in.server = server_from_path(ec ? fs_path : platform::path_to_u8(absolute.lexically_normal()));
     in.parser = parser;
     if (stream) {
         auto used = std::make_shared<bool>(false);
@@ -107,30 +109,6 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
         in.open = [fs_path] { return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(fs_path)); };
     }
     out.push_back(std::move(in));
-}
-
-// Collects the regular files below `dir` (symlinks are not followed). A sub-folder that cannot be
-// listed is named (a warning and a skipped entry) rather than passed over: its files were not
-// looked at. Returns the error of listing `dir` itself (the caller reports it).
-std::error_code list_files(const fs::path& dir, DiagSink& diags, DiscoverStats& stats, std::vector<fs::path>& files) {
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec);
-    std::vector<fs::path> subdirs;
-    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        std::error_code fec;
-        if (it->is_symlink(fec)) continue;
-        if (it->is_directory(fec)) subdirs.push_back(it->path());
-        else if (it->is_regular_file(fec)) files.push_back(it->path());
-    }
-    std::sort(subdirs.begin(), subdirs.end());
-    for (const auto& d : subdirs) {
-        if (std::error_code sub = list_files(d, diags, stats, files)) {
-            std::string why = fmt::format("folder could not be read: {}", sub.message());
-            diags.warning_at_line(d.string(), 0, why + "; the files in it were not checked", "discover");
-            stats.skip(d.string(), "folder", why);
-        }
-    }
-    return ec;
 }
 
 }  // namespace
@@ -150,24 +128,29 @@ std::vector<InputFile> discover_inputs(const std::vector<std::string>& paths, co
             continue;
         }
         std::error_code ec;
-        auto status = fs::status(p, ec);
-        if (ec || !fs::exists(status)) {
+        const auto kind = platform::file_kind(p, ec);
+        if (ec || kind == platform::FileKind::missing) {
             diags.error_at_line(p, 0, "no such file or folder", "discover");
             stats.skip(p, "file", "no such file or folder");
             continue;
         }
-        if (!fs::is_directory(status)) {
+        if (kind != platform::FileKind::directory) {
             add_file(p, p, true, options, diags, stats, out);
             continue;
         }
-        std::vector<fs::path> files;
-        if (std::error_code lec = list_files(p, diags, stats, files)) {
-            std::string why = fmt::format("cannot walk folder: {}", lec.message());
+        // In path order; links and Windows junctions are not followed. A sub-folder that cannot be
+        // listed is named (a warning and a skipped entry): its files were not looked at.
+        std::vector<std::string> files = platform::walk_files(p, ec, [&](const std::string& dir, std::error_code sub) {
+            std::string why = fmt::format("folder could not be read: {}", sub.message());
+            diags.warning_at_line(dir, 0, why + "; the files in it were not checked", "discover");
+            stats.skip(dir, "folder", why);
+        });
+        if (ec) {
+            std::string why = fmt::format("cannot walk folder: {}", ec.message());
             diags.error_at_line(p, 0, why, "discover");
             stats.skip(p, "folder", why);
         }
-        std::sort(files.begin(), files.end());
-        for (const auto& f : files) add_file(f.string(), f.string(), false, options, diags, stats, out);
+        for (const auto& f : files) add_file(f, f, false, options, diags, stats, out);
     }
     return out;
 }

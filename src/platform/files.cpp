@@ -5,8 +5,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <set>
+#include <utility>
 
 #include "platform/utf8_path.hpp"
+
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #ifdef _WIN32
 #include <windows.h>
@@ -208,30 +213,67 @@ std::optional<std::string> read_file(const std::string& path, std::error_code& e
     return out;
 }
 
+std::optional<uint64_t> open_file_size(std::FILE* file) {
+#ifdef _WIN32
+    struct _stat64 st {};
+    if (_fstat64(_fileno(file), &st) != 0 || (st.st_mode & _S_IFMT) != _S_IFREG) return std::nullopt;
+#else
+    struct stat st {};
+    if (::fstat(fileno(file), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+#endif
+    return static_cast<uint64_t>(st.st_size);
+}
+
 namespace {
 
-// Depth-first, each folder's entries in name order: the files come out in path order.
-bool walk(const std::string& folder, std::vector<std::string>& files, std::error_code& ec, int depth) {
-    std::error_code lec;
-    auto entries = list_folder(folder, lec);
-    if (lec == std::errc::permission_denied) return true;   // skipped, as a folder nobody may read
-    if (lec) {
-        ec = lec;
-        return false;
-    }
+// A folder's identity on its volume: (volume or device, file index or inode).
+using FolderId = std::pair<uint64_t, uint64_t>;
+
+std::optional<FolderId> folder_id(const std::string& folder) {
+#ifdef _WIN32
+    HANDLE h = CreateFileW(u8_to_path(folder).c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                           OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+    if (h == INVALID_HANDLE_VALUE) return std::nullopt;
+    BY_HANDLE_FILE_INFORMATION info{};
+    BOOL ok = GetFileInformationByHandle(h, &info);
+    CloseHandle(h);
+    if (!ok) return std::nullopt;
+    return FolderId{info.dwVolumeSerialNumber, (static_cast<uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow};
+#else
+    struct stat st {};
+    if (::stat(folder.c_str(), &st) != 0) return std::nullopt;
+    return FolderId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+#endif
+}
+
+// Depth-first, each folder's entries in name order: the files come out in path order. A folder
+// seen before is not entered again: links are skipped already, but where the system does not
+// show a link as one (wine shows Unix symbolic links as plain folders; bind mounts) a loop
+// still ends.
+// Returns the error of listing `folder` itself; those of its sub-folders go to on_unreadable.
+std::error_code walk(const std::string& folder, std::vector<std::string>& files, int depth, std::set<FolderId>& seen,
+                     const UnreadableFolder& on_unreadable) {
+    if (auto id = folder_id(folder); id && !seen.insert(*id).second) return {};
+    std::error_code ec;
+    auto entries = list_folder(folder, ec);
+    if (ec) return ec;
     for (const auto& e : entries) {
-        if (e.kind == FileKind::regular) files.push_back(e.path);
-        else if (e.kind == FileKind::directory && depth < 512 && !walk(e.path, files, ec, depth + 1)) return false;
+        if (e.kind == FileKind::regular) {
+            files.push_back(e.path);
+        } else if (e.kind == FileKind::directory && depth < 512) {
+            if (std::error_code sub = walk(e.path, files, depth + 1, seen, on_unreadable); sub && on_unreadable)
+                on_unreadable(e.path, sub);
+        }
     }
-    return true;
+    return {};
 }
 
 }  // namespace
 
-std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec) {
-    ec.clear();
+std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec, const UnreadableFolder& on_unreadable) {
     std::vector<std::string> files;
-    walk(folder, files, ec, 0);
+    std::set<FolderId> seen;
+    ec = walk(folder, files, 0, seen, on_unreadable);
     return files;
 }
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -27,6 +29,8 @@ FileKind file_kind(const std::string& path, std::error_code& ec);
 
 // Size of a regular file, nullopt when it cannot be had.
 std::optional<uint64_t> file_size(const std::string& path);
+// Size of an open stream when it is a regular file (not a pipe or device); 64-bit on Windows too.
+std::optional<uint64_t> open_file_size(std::FILE* file);
 
 struct FolderEntry {
     std::string name;   // UTF-8
@@ -39,9 +43,12 @@ struct FolderEntry {
 std::vector<FolderEntry> list_folder(const std::string& folder, std::error_code& ec);
 
 // Every regular file below `folder`, in path order (each folder's entries by name), links not
-// followed, folders that refuse access skipped. The first other error stops the walk and goes to
-// ec; the files found until then are returned.
-std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec);
+// followed, a folder met twice (a loop the system does not show as a link) walked once. When
+// `folder` itself cannot be listed, ec says why; a sub-folder that cannot be listed is passed to
+// on_unreadable (if given) and the walk goes on.
+using UnreadableFolder = std::function<void(const std::string& folder, std::error_code why)>;
+std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec,
+                                    const UnreadableFolder& on_unreadable = {});
 
 // The whole content of a (small) file: rules, data tables. nullopt with ec when it cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::error_code& ec);

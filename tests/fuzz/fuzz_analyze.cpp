@@ -20,6 +20,7 @@
 #include "advice/builds.hpp"
 #include "advice/shipped_data.hpp"
 #include "inputs/discover.hpp"
+#include "app/resources.hpp"
 #include "byte_source.hpp"
 #include "diagnostics.hpp"
 #include "engine/engine.hpp"
@@ -30,15 +31,15 @@ using namespace extriage;
 
 namespace {
 
-// The shipped rules (rules/ of the source tree this target was built from), loaded once: a rule
-// error here is a broken checkout, not a finding, so it stops the fuzzer.
+// The shipped rules (embedded from rules/ of the source tree this target was built from), loaded
+// once: a rule error here is a broken checkout, not a finding, so it stops the fuzzer.
 const RuleSet& shipped_rules() {
     static const std::unique_ptr<RuleSet> rules = [] {
         DiagSink diags;
-        auto loaded = load_rules({default_rules_dir()}, diags);
+        auto loaded = load_default_rules(diags);
         if (diags.error_count() || loaded.empty()) {
             for (const Diagnostic& d : diags.snapshot()) std::fprintf(stderr, "%s\n", d.format().c_str());
-            std::fprintf(stderr, "fuzz_analyze: cannot load the rules from %s\n", default_rules_dir().c_str());
+            std::fprintf(stderr, "fuzz_analyze: cannot load the rules from %s\n", rules_origin().describe().c_str());
             std::abort();
         }
         return std::make_unique<RuleSet>(std::move(loaded));

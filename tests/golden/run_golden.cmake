@@ -2,7 +2,8 @@
 # report (`extriage analyze --color never`) on a sample and compares the output with
 # <case>.records.txt, <case>.findings.json and <case>.report.txt.
 # Set UPDATE_GOLDEN=1 in the environment to rewrite the expected files (then review the diff).
-# Inputs: EXE, SAMPLE (relative to WORKDIR), EXPECTED_PREFIX, WORKDIR.
+# Inputs: EXE, SAMPLE (relative to WORKDIR), EXPECTED_PREFIX, WORKDIR; CRLF=ON folds the CRLF line
+# ends of a Windows build's output to LF, so that both builds compare with the same golden files.
 foreach(kind records findings report)
   if(kind STREQUAL "records")
     set(args dump-records ${SAMPLE})
@@ -17,6 +18,9 @@ foreach(kind records findings report)
   execute_process(COMMAND ${EXE} ${args} WORKING_DIRECTORY ${WORKDIR}
                   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
   # Exit 2 is allowed: dirty samples are expected to produce input diagnostics.
+  if(CRLF)
+    string(REPLACE "\r\n" "\n" out "${out}")
+  endif()
   if(NOT rc MATCHES "^[012]$")
     message(FATAL_ERROR "${EXE} ${args} crashed or failed (${rc}):\n${err}")
   endif()

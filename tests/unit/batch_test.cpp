@@ -2,6 +2,7 @@
 // output that does not depend on the number of threads, CSV quoting, and server names.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,10 @@ TEST_CASE("batch: bundles are found through collector date folders, sorted") {
     DiagSink diags;
     auto bundles = expand_bundles({coll}, diags);
     CHECK(diags.snapshot().empty());
-    CHECK(bundles == std::vector<std::string>{coll + "/2025123/EX01-1123.zip", coll + "/2025123/EX02-1123.zip",
-                                              coll + "/EX03", coll + "/loose.log"});
+    // Found paths are joined with the system's separator ("\\" on Windows).
+    auto below = [&](const char* rel) { return (std::filesystem::path(coll) / rel).make_preferred().string(); };
+    CHECK(bundles == std::vector<std::string>{below("2025123/EX01-1123.zip"), below("2025123/EX02-1123.zip"),
+                                              below("EX03"), below("loose.log")});
     // A server folder given directly is one bundle, not one per sub-folder.
     CHECK(expand_bundles({coll + "/EX03"}, diags) == std::vector<std::string>{coll + "/EX03"});
     // Missing paths are diagnostics.
