@@ -78,6 +78,14 @@ for dll in $imports; do
     esac
 done
 log "extriage.exe imports only: $imports"
+# Its application manifest (long paths) and version resource are linked in.
+version="$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")"
+narrow="$(strings -a "$exe")"
+wide="$(strings -a -el "$exe")"   # the version resource is UTF-16
+grep -q '<ws2:longPathAware>true</ws2:longPathAware>' <<<"$narrow" \
+    || { echo "extriage.exe has no application manifest" >&2; exit 1; }
+grep -qx "$version" <<<"$wide" && grep -qx 'OriginalFilename' <<<"$wide" \
+    || { echo "extriage.exe has no version resource for $version" >&2; exit 1; }
 
 if [[ "${EXTRIAGE_NO_TESTS:-}" != 1 ]]; then
     log "running the tests under wine"
@@ -89,7 +97,6 @@ if [[ "${EXTRIAGE_NO_TESTS:-}" != 1 ]]; then
 fi
 
 # 4. Package: the stripped executable (it carries the rules and data) and the README.
-version="$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")"
 name="extriage-$version-win-x64"
 stage="$build/package/$name"
 rm -rf "$build/package"
@@ -97,7 +104,8 @@ mkdir -p "$stage"
 x86_64-w64-mingw32-strip -o "$stage/extriage.exe" "$exe"
 cp "$root/README.md" "$stage/README.md"
 # The commit's date as every entry's time: the same tree gives the same zip.
-stamp="$(git -C "$root" log -1 --format=%cI 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)"
+stamp="$(TZ=UTC git -C "$root" log -1 --date=format-local:'%Y-%m-%d %H:%M:%S' --format=%cd 2>/dev/null ||
+         date -u '+%Y-%m-%d %H:%M:%S') UTC"
 (cd "$stage" && cmake -E tar cf "$build/$name.zip" --format=zip --mtime="$stamp" extriage.exe README.md)
 (cd "$build" && sha256sum "$name.zip" >"$name.zip.sha256")
 log "packaged $build/$name.zip ($(stat -c %s "$build/$name.zip") bytes): $(cut -d' ' -f1 "$build/$name.zip.sha256")"

@@ -81,7 +81,46 @@ if(NOT (rc EQUAL 0 AND at GREATER -1))
   fail("the walked folder's non-ASCII file is reported:\n${out}")
 endif()
 
-# 3. A rules folder beside the executable replaces the embedded rules.
+# 3. Paths longer than 260 characters: a folder walk finds the log and reads it.
+set(deep "${WORK}/long")
+foreach(i RANGE 1 5)
+  string(APPEND deep "/${i}-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+endforeach()
+file(MAKE_DIRECTORY "${deep}")
+file(COPY_FILE "${SOURCE}/samples/exchange-setup/services-disabled.log" "${deep}/ExchangeSetup.log")
+string(LENGTH "${deep}/ExchangeSetup.log" long_length)
+run(out rc analyze --format json --fail-on never --today 2026-11-22 "${WORK}/long")
+if(NOT (long_length GREATER 300 AND rc EQUAL 0 AND out MATCHES "\"rule\": \"error-service-disabled"))
+  fail("a log ${long_length} characters deep is found and analyzed (${rc}):\n${out}")
+endif()
+
+# 4. Windows' own path forms, under wine: a drive letter and backslashes (Z:\...) and forward
+# slashes (Z:/...), for a file and for a folder walked. (Relative paths: the golden tests.)
+if(EMULATOR)
+  execute_process(COMMAND ${EMULATOR} winepath.exe -w "${log}" OUTPUT_VARIABLE winlog OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT winlog MATCHES "^[A-Z]:\\\\")
+    fail("winepath gave no Windows path for ${log}: '${winlog}'")
+  endif()
+  string(REPLACE "\\" "/" winlog_slashes "${winlog}")
+  foreach(form IN ITEMS "${winlog}" "${winlog_slashes}")
+    run(out rc analyze --format json --fail-on never --color never --today 2026-11-22 "${form}")
+    string(REPLACE "\\" "\\\\" form_json "${form}")   # as JSON writes it
+    string(REPLACE "${form_json}" "samples/exchange-setup/services-disabled.log" same "${out}")
+    if(NOT same STREQUAL golden)
+      file(WRITE "${WORK}/windows-path.json" "${out}")
+      fail("the analysis of ${form} differs from the golden file (paths aside); output in ${WORK}/windows-path.json")
+    endif()
+  endforeach()
+  string(REGEX REPLACE "\\\\[^\\\\]*$" "" winlogs "${winlog}")   # Z:\...\Logs Müller, walked
+  run(out rc analyze --format json --fail-on never --today 2026-11-22 "${winlogs}")
+  string(REPLACE "\\" "\\\\" walked_json "${winlogs}\\日本語 ExchangeSetup.log")
+  string(FIND "${out}" "\"${walked_json}\"" at)
+  if(NOT (rc EQUAL 0 AND at GREATER -1))
+    fail("walking ${winlogs} reports ${walked_json}:\n${out}")
+  endif()
+endif()
+
+# 5. A rules folder beside the executable replaces the embedded rules.
 file(GLOB one_rule "${SOURCE}/rules/exchange-setup/*.yaml")
 list(GET one_rule 0 one_rule)
 file(MAKE_DIRECTORY "${tools}/rules")
@@ -96,7 +135,7 @@ if(NOT (rc EQUAL 0 AND out MATCHES "^1 rules, "))
 endif()
 file(REMOVE_RECURSE "${tools}/rules")
 
-# 4. A data folder beside it supplies its files; the others still come from the embedded copy.
+# 6. A data folder beside it supplies its files; the others still come from the embedded copy.
 file(MAKE_DIRECTORY "${tools}/data")
 file(COPY "${SOURCE}/data/exchange-builds.tsv" DESTINATION "${tools}/data")
 run(out rc --version)
