@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "app/collect_state.hpp"
+#include "platform/utf8_path.hpp"
 
 namespace extriage {
 
@@ -19,7 +20,13 @@ class ZipWriter {
 public:
     explicit ZipWriter(const std::string& path) : a_(archive_write_new()) {
         archive_write_set_format_zip(a_);
-        if (archive_write_open_filename(a_, path.c_str()) != ARCHIVE_OK) error_ = archive_error_string(a_) ? archive_error_string(a_) : "cannot create the zip";
+#ifdef _WIN32
+        // The UTF-16 name: the char* call takes the ANSI code page on Windows.
+        const int rc = archive_write_open_filename_w(a_, platform::u8_to_path(path).c_str());
+#else
+        const int rc = archive_write_open_filename(a_, path.c_str());
+#endif
+        if (rc != ARCHIVE_OK) error_ = archive_error_string(a_) ? archive_error_string(a_) : "cannot create the zip";
     }
     ~ZipWriter() {
         archive_write_close(a_);

@@ -9,9 +9,11 @@
 #include <set>
 #include <string>
 
-#include "app/builds.hpp"
+#include "advice/builds.hpp"
 #include "app/embedded_files.hpp"
 #include "app/resources.hpp"
+#include "advice/shipped_data.hpp"
+#include "advice/tsv_table.hpp"
 #include "engine/rule_loader.hpp"
 #include "platform/files.hpp"
 #include "platform/utf16.hpp"
@@ -92,9 +94,10 @@ TEST_CASE("resources: without folders, rules and tables come from the executable
     CHECK(data_file_label("exchange-builds.tsv") == "(embedded) data/exchange-builds.tsv");
     CHECK_FALSE(read_data_file("no-such-table.tsv", error));
     CHECK(error.find("no-such-table.tsv") != std::string::npos);
-    auto table = BuildTable::load_default(error);
+    const BuildTable* table = shipped_build_table(error);
     REQUIRE(table);
     CHECK(table->rows().size() > 100);
+    CHECK(shipped_data_path(kBuildTableFile) == "(embedded) data/exchange-builds.tsv");
     CHECK(rules_origin().describe().starts_with("embedded in the executable, set "));
     CHECK(data_summary().starts_with("data: embedded in the executable, set "));
 }
@@ -130,7 +133,8 @@ TEST_CASE("resources: a data folder supplies what it holds, the embedded copy th
     CHECK(*text == "product\trelease_name\tbuild\n");
     CHECK(data_file_label("exchange-builds.tsv") == builds);
     // The folder's table is used even though it has no rows, and the error names it.
-    CHECK_FALSE(BuildTable::load_default(error));
+    CHECK(shipped_data_path(kBuildTableFile) == builds);
+    CHECK_FALSE(parse_tsv_table<BuildTable>(*text, shipped_data_path(kBuildTableFile), "builds", error));
     CHECK(error.find(builds) == 0);
     // A table the folder does not hold still comes from the executable.
     auto issues = read_data_file("exchange-build-issues.tsv", error);

@@ -268,7 +268,7 @@ TEST_CASE("collect_bundle writes a zip that analyze reads, snapshot included") {
     CHECK(sum.error.empty());
     CHECK(sum.skipped >= 2);   // System and MSExchange Management exports are denied
     DiagSink rule_diags;
-    auto rules = std::make_unique<RuleSet>(load_rules({std::string(EXTRIAGE_SOURCE_DATA_DIR) + "/rules"}, rule_diags));
+    auto rules = std::make_unique<RuleSet>(load_rules({std::string(EXTRIAGE_TEST_SOURCE_DIR) + "/rules"}, rule_diags));
     DiagSink diags;
     AnalyzeOptions opts;
     opts.version_advice = false;
@@ -282,7 +282,7 @@ TEST_CASE("collect_bundle writes a zip that analyze reads, snapshot included") {
 
 TEST_CASE("check_readiness: blocking state makes the server not ready") {
     DiagSink rule_diags;
-    auto rules = std::make_unique<RuleSet>(load_rules({std::string(EXTRIAGE_SOURCE_DATA_DIR) + "/rules"}, rule_diags));
+    auto rules = std::make_unique<RuleSet>(load_rules({std::string(EXTRIAGE_TEST_SOURCE_DIR) + "/rules"}, rule_diags));
     DiagSink diags;
     auto f = broken_server();
     Readiness bad = check_readiness(to_snapshot_json(collect_state(f)), "system-state", "CU15", *rules, nullptr, diags);
@@ -314,7 +314,7 @@ TEST_CASE("analyze joins a log with the snapshot in the same folder, and not wit
     write(root / "case" / "system-state.json", snapshot);
     write(root / "other" / "system-state.json", snapshot);
     DiagSink rule_diags;
-    auto rules = std::make_unique<RuleSet>(load_rules({std::string(EXTRIAGE_SOURCE_DATA_DIR) + "/rules"}, rule_diags));
+    auto rules = std::make_unique<RuleSet>(load_rules({std::string(EXTRIAGE_TEST_SOURCE_DIR) + "/rules"}, rule_diags));
     AnalyzeOptions opts;
     opts.version_advice = false;
     auto joined = [&](const std::vector<std::string>& paths) {
