@@ -2,7 +2,7 @@
 #include "advice/shipped_data.hpp"
 
 #include "advice/tsv_table.hpp"
-#include "app/resources.hpp"
+#include "resources/resources.hpp"
 
 namespace extriage {
 

@@ -18,7 +18,7 @@ inline constexpr std::string_view kBuildTableFile = "exchange-builds.tsv";
 inline constexpr std::string_view kBuildIssueFile = "exchange-build-issues.tsv";
 inline constexpr std::string_view kErrorCodeFile = "error-codes.tsv";
 
-// Where read_shipped_data(file) reads from (app/resources.hpp: a data folder, or the copy embedded
+// Where read_shipped_data(file) reads from (resources/resources.hpp: a data folder, or the copy embedded
 // in the executable). For messages.
 std::string shipped_data_path(std::string_view file);
 

@@ -16,7 +16,7 @@
 #include "app/dump_records.hpp"
 #include "advice/knowledge.hpp"
 #include "cli/suggest.hpp"
-#include "app/resources.hpp"
+#include "resources/resources.hpp"
 #include "app/timeline.hpp"
 #include "model/version.hpp"
 #include "engine/rule_examples.hpp"

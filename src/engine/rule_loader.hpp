@@ -16,7 +16,7 @@ std::unique_ptr<Rule> parse_rule(const std::string& yaml_text, const std::string
 
 // Loads every *.yaml / *.yml under each path (a directory, searched recursively, or a file),
 // in sorted path order. Errors go to diags (origin: the rule id or "rules"); rules that fail are
-// skipped. Duplicate ids are errors. (The rules used without --rules: app/resources.hpp.)
+// skipped. Duplicate ids are errors. (The rules used without --rules: resources/resources.hpp.)
 std::vector<std::unique_ptr<Rule>> load_rules(const std::vector<std::string>& paths, DiagSink& diags);
 
 // One rule file's text and the path its diagnostics name.

@@ -20,7 +20,7 @@
 #include "advice/builds.hpp"
 #include "advice/shipped_data.hpp"
 #include "inputs/discover.hpp"
-#include "app/resources.hpp"
+#include "resources/resources.hpp"
 #include "byte_source.hpp"
 #include "diagnostics.hpp"
 #include "engine/engine.hpp"

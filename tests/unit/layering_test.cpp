@@ -1,6 +1,7 @@
 // Each folder of src/ is one stage of the data flow, and the printing layer does not depend on
 // the orchestration layer (issue 9): report/ and model/ include neither app/, advice/, inputs/
-// nor cli/; advice/ and inputs/ include neither app/, report/ nor cli/; nothing includes cli/.
+// nor cli/; advice/ and inputs/ include neither app/, report/ nor cli/; resources/ (where rules
+// and tables come from) only the engine; nothing includes cli/.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -20,6 +21,7 @@ TEST_CASE("layering: folders include only the stages below them") {
         {"inputs", {"app/", "advice/", "report/", "cli/"}},
         {"engine", {"app/", "advice/", "inputs/", "report/", "model/", "cli/"}},
         {"app", {"cli/"}},
+        {"resources", {"app/", "advice/", "inputs/", "report/", "model/", "cli/"}},
     };
     size_t files = 0;
     for (const auto& [folder, banned] : forbidden) {

@@ -1,5 +1,5 @@
 // Rules and data tables embedded at build time and the folders that override them
-// (app/resources.hpp): the embedded copy is exactly the source tree's rules/ and data/, the
+// (resources/resources.hpp): the embedded copy is exactly the source tree's rules/ and data/, the
 // environment and --data override it, a data folder falls back file by file.
 #include <doctest/doctest.h>
 
@@ -10,8 +10,8 @@
 #include <string>
 
 #include "advice/builds.hpp"
-#include "app/embedded_files.hpp"
-#include "app/resources.hpp"
+#include "resources/embedded_files.hpp"
+#include "resources/resources.hpp"
 #include "advice/shipped_data.hpp"
 #include "advice/tsv_table.hpp"
 #include "engine/rule_loader.hpp"

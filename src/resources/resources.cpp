@@ -1,11 +1,11 @@
 // Finding the rules and data tables: a folder, or the copy embedded at build time.
-#include "app/resources.hpp"
+#include "resources/resources.hpp"
 
 #include <mutex>
 
 #include <fmt/format.h>
 
-#include "app/embedded_files.hpp"
+#include "resources/embedded_files.hpp"
 #include "engine/rule_loader.hpp"
 #include "platform/files.hpp"
 #include "platform/process.hpp"
