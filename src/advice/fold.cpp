@@ -185,12 +185,18 @@ void fold_readiness_checks(AnalysisResult& result) {
 }
 
 // Rules that report one cause: when `absorbed` names the same path (its fact `absorbed_fact`) as
-// `kept` (its fact `kept_fact`), on the same server, `kept` takes the evidence of `absorbed`, which
-// goes. Both logs of a CU that Windows Installer could not apply to a folder carry its Error 1303:
-// ExchangeSetup.log as the "Last error reported by the MSI package" of the 1603 line, the MSI log
-// (ExchangeSetup.msilog) as the error itself, where msi-file-write-denied (1303 is one of its codes)
-// fires on the same line. The setup log's finding is kept: its run is the one the admin retries,
-// and its steps restore the folder first. Pairs apply in this order.
+// `kept` (its fact `kept_fact`, or with an empty `kept_fact` the file `kept` was found in, by file
+// name), on the same server, `kept` takes the evidence of `absorbed`, which goes. A `kept` ending
+// in '*' names the rules starting with the rest, except the fallback kKeptNever. Pairs apply in
+// this order.
+// - Both logs of a CU that Windows Installer could not apply to a folder carry its Error 1303:
+//   ExchangeSetup.log as the "Last error reported by the MSI package" of the 1603 line, the MSI
+//   log (ExchangeSetup.msilog) as the error itself, where msi-file-write-denied (1303 is one of its
+//   codes) fires on the same line. The setup log's finding is kept: its run is the one the admin
+//   retries, and its steps restore the folder first.
+// - ExchangeSetup.log's "There was an error while running 'ldifde.exe' ... ldif.err" only points
+//   to the ldif.err; when that file is analysed too, its specific ldif- finding is the cause and
+//   keeps the setup log's line as evidence.
 struct SameCause {
     std::string_view kept, kept_fact, absorbed, absorbed_fact;
 };
@@ -198,7 +204,21 @@ constexpr SameCause kSameCause[] = {
     {"msi-install-1603-access-denied", "denied_path", "msi-error-1303-insufficient-privileges", "directory"},
     {"msi-install-1603-access-denied", "denied_path", "msi-file-write-denied", "denied_path"},
     {"msi-error-1303-insufficient-privileges", "directory", "msi-file-write-denied", "denied_path"},
+    {"ldif-*", "", "schema-ldifde-import-failed", "ldif_err_file"},
 };
+constexpr std::string_view kKeptNever = "ldif-import-error";   // the ldif.err fallback says no more than the setup log
+
+bool is_kept_rule(std::string_view pattern, std::string_view rule_id) {
+    if (rule_id == kKeptNever) return false;
+    if (!pattern.empty() && pattern.back() == '*') return rule_id.starts_with(pattern.substr(0, pattern.size() - 1));
+    return rule_id == pattern;
+}
+
+std::string_view file_name(std::string_view path) {
+    const size_t slash = path.find_last_of("\\/");
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 constexpr std::string_view kAlsoReportedBy = "also_reported_by";
 
 void fold_same_cause(AnalysisResult& result) {
@@ -218,9 +238,11 @@ void fold_same_cause(AnalysisResult& result) {
             if (!path) continue;
             for (size_t i = 0; i < result.findings.size(); ++i) {
                 Finding& kept = result.findings[i];
-                if (i == j || gone[i] || !kept.latest || kept.rule_id != pair.kept) continue;
-                const std::string* kept_path = kept.fact(pair.kept_fact);
-                if (!kept_path || !same_path(*kept_path, *path) || !same_server(kept, absorbed)) continue;
+                if (i == j || gone[i] || !kept.latest || !is_kept_rule(pair.kept, kept.rule_id)) continue;
+                const bool same = pair.kept_fact.empty()
+                                      ? same_path(file_name(kept.path), file_name(*path))
+                                      : kept.fact(pair.kept_fact) && same_path(*kept.fact(pair.kept_fact), *path);
+                if (!same || !same_server(kept, absorbed)) continue;
                 append_evidence(kept.evidence, absorbed.evidence);
                 kept.severity = std::max(kept.severity, absorbed.severity);
                 std::string* also = nullptr;

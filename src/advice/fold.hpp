@@ -6,9 +6,10 @@
 // - checks that failed only because setup could not read Active Directory (they follow a failed
 //   CannotAccessAD check: the forest functional level, and "role isn't installed" on an upgrade of
 //   a server that has the role) are listed under CannotAccessAD instead of as failures of their own;
-// - rules that name one cause from two logs of the same server (the setup log's 1603 with an access
-//   error and the MSI log's Error 1303 about the same folder) are one finding, the setup log's,
-//   holding the evidence of both (kSameCause in fold.cpp lists the pairs).
+// - rules that name one cause from two logs of the same server are one finding holding the evidence
+//   of both (kSameCause in fold.cpp lists the pairs): the setup log's 1603 with an access error
+//   keeps the MSI log's Error 1303 about the same folder; an ldif.err finding keeps the setup
+//   log's "error while running 'ldifde.exe'" line that points to that file.
 #pragma once
 
 #include <string_view>

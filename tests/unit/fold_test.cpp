@@ -211,3 +211,33 @@ TEST_CASE("fold: same_path compares folders as Windows does") {
     CHECK_FALSE(same_path("", ""));
     CHECK_FALSE(same_path("...", "."));
 }
+
+TEST_CASE("fold: the ldif.err finding keeps the setup log's ldifde line that points to it") {
+    const std::string ldif = "ldif.err";
+    AnalysisResult r;
+    r.files.push_back(make_file(kLog, "exchange-setup"));
+    r.files.push_back(make_file(ldif, "ldif-err"));
+    r.runs.push_back(make_run(kLog, 0, "failed", "PrepareSchema"));
+    r.findings.push_back(make_finding("schema-ldifde-import-failed", Level::error, kLog, 0, 11,
+                                      {{"ldif_err_file", R"(C:\Users\me.adm\AppData\Local\Temp\5\ldif.err)"}}));
+    r.findings.push_back(make_finding("ldif-link-id-conflict", Level::error, ldif, -1, 1, {{"ldf_line", "358"}}));
+    AnalysisResult generic = r;
+    fold_findings(r);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].rule_id == "ldif-link-id-conflict");
+    REQUIRE(r.findings[0].evidence.size() == 2);
+    CHECK(r.findings[0].evidence[1].path == kLog);
+    CHECK(*r.findings[0].fact("also_reported_by") == "schema-ldifde-import-failed (ExchangeSetup.log)");
+
+    // The fallback says no more than the setup log: both stay.
+    generic.findings[1].rule_id = "ldif-import-error";
+    fold_findings(generic);
+    CHECK(generic.findings.size() == 2);
+
+    // Another error file than the one the setup log names: both stay.
+    AnalysisResult other = r;
+    other.findings = {make_finding("schema-ldifde-import-failed", Level::error, kLog, 0, 11, {{"ldif_err_file", R"(C:\Temp\ldif.err.44)"}}),
+                      make_finding("ldif-link-id-conflict", Level::error, ldif, -1, 1)};
+    fold_findings(other);
+    CHECK(other.findings.size() == 2);
+}
