@@ -230,6 +230,9 @@ void fold_same_cause(AnalysisResult& result) {
         return x.empty() || y.empty() || iequals(x, y);
     };
     std::vector<bool> gone(result.findings.size(), false);
+    // One cause, two logs: a finding takes at most one finding of each rule (two setup logs that
+    // name "ldif.err" are two runs; only one of them wrote the ldif.err analysed with them).
+    std::set<std::pair<size_t, std::string_view>> taken;
     for (const auto& pair : kSameCause) {
         for (size_t j = 0; j < result.findings.size(); ++j) {
             Finding& absorbed = result.findings[j];
@@ -242,7 +245,7 @@ void fold_same_cause(AnalysisResult& result) {
                 const bool same = pair.kept_fact.empty()
                                       ? same_path(file_name(kept.path), file_name(*path))
                                       : kept.fact(pair.kept_fact) && same_path(*kept.fact(pair.kept_fact), *path);
-                if (!same || !same_server(kept, absorbed)) continue;
+                if (!same || !same_server(kept, absorbed) || !taken.emplace(i, pair.absorbed).second) continue;
                 append_evidence(kept.evidence, absorbed.evidence);
                 kept.severity = std::max(kept.severity, absorbed.severity);
                 std::string* also = nullptr;

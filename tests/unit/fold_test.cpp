@@ -234,6 +234,16 @@ TEST_CASE("fold: the ldif.err finding keeps the setup log's ldifde line that poi
     fold_findings(generic);
     CHECK(generic.findings.size() == 2);
 
+    // Two setup runs that name an ldif.err: only one of them is folded into the one analysed.
+    AnalysisResult two = generic;
+    two.findings = {make_finding("schema-ldifde-import-failed", Level::error, kLog, 0, 11, {{"ldif_err_file", R"(C:\Temp\ldif.err)"}}),
+                    make_finding("schema-ldifde-import-failed", Level::error, "ExchangeSetup2.log", 0, 7, {{"ldif_err_file", R"(C:\Temp\ldif.err)"}}),
+                    make_finding("ldif-link-id-conflict", Level::error, ldif, -1, 1)};
+    fold_findings(two);
+    REQUIRE(two.findings.size() == 2);
+    CHECK(two.findings[1].rule_id == "ldif-link-id-conflict");
+    CHECK(two.findings[1].evidence.size() == 2);
+
     // Another error file than the one the setup log names: both stay.
     AnalysisResult other = r;
     other.findings = {make_finding("schema-ldifde-import-failed", Level::error, kLog, 0, 11, {{"ldif_err_file", R"(C:\Temp\ldif.err.44)"}}),
