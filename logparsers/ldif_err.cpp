@@ -4,6 +4,14 @@
 // problem(_code), dsid, data and attribute as fields. Lines outside a block ("An error has
 // occurred in the program" on its own) are records too. No segments. What the error means is
 // left to the rules.
+//
+// Only the English headers ("Entry DN:", "Add error on entry starting on line N", "The server side
+// error is", "The extended server error is") are read. ldifde's strings are localized with Windows,
+// but no public ldif.err in another language was found (searched December 2026: German, French and
+// Japanese wordings in public pages and repositories); the one ldif.err quoted from a German-speaking
+// site (msxfaq.de, "LinkID und Schema Erweiterungen") is in English. A file with none of these
+// headers is not recognised (sniff) and is listed as skipped, not misread; add the localized
+// headers here once a real sample shows them.
 #include <array>
 #include <string>
 #include <string_view>

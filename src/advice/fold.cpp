@@ -9,6 +9,7 @@
 #include "advice/fold.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <tuple>
@@ -30,16 +31,28 @@ std::string fact_of(const Finding& f, std::string_view name) {
     return v ? *v : std::string();
 }
 
-void merge_evidence(std::vector<Evidence>& into, const std::vector<Evidence>& from) {
+// Adds the evidence `into` does not hold yet, after its own.
+void add_new_evidence(std::vector<Evidence>& into, const std::vector<Evidence>& from) {
     for (const auto& e : from) {
         bool seen = std::any_of(into.begin(), into.end(), [&](const Evidence& x) {
             return x.path == e.path && x.line == e.line && x.offset == e.offset && x.text == e.text;
         });
         if (!seen) into.push_back(e);
     }
+}
+
+// In file and line order (one file's repeated lines).
+void merge_evidence(std::vector<Evidence>& into, const std::vector<Evidence>& from) {
+    add_new_evidence(into, from);
     std::stable_sort(into.begin(), into.end(), [](const Evidence& a, const Evidence& b) {
         return std::tie(a.path, a.line, a.offset) < std::tie(b.path, b.line, b.offset);
     });
+    if (into.size() > kMaxFoldedEvidence) into.resize(kMaxFoldedEvidence);
+}
+
+// The kept finding's evidence first, then the other log's (not sorted by file name).
+void append_evidence(std::vector<Evidence>& into, const std::vector<Evidence>& from) {
+    add_new_evidence(into, from);
     if (into.size() > kMaxFoldedEvidence) into.resize(kMaxFoldedEvidence);
 }
 
@@ -171,7 +184,107 @@ void fold_readiness_checks(AnalysisResult& result) {
     result.findings = std::move(out);
 }
 
+// Rules that report one cause: when `absorbed` names the same path (its fact `absorbed_fact`) as
+// `kept` (its fact `kept_fact`, or with an empty `kept_fact` the file `kept` was found in, by file
+// name), on the same server, `kept` takes the evidence of `absorbed`, which goes. A `kept` ending
+// in '*' names the rules starting with the rest, except the fallback kKeptNever. Pairs apply in
+// this order.
+// - Both logs of a CU that Windows Installer could not apply to a folder carry its Error 1303:
+//   ExchangeSetup.log as the "Last error reported by the MSI package" of the 1603 line, the MSI
+//   log (ExchangeSetup.msilog) as the error itself, where msi-file-write-denied (1303 is one of its
+//   codes) fires on the same line. The setup log's finding is kept: its run is the one the admin
+//   retries, and its steps restore the folder first.
+// - ExchangeSetup.log's "There was an error while running 'ldifde.exe' ... ldif.err" only points
+//   to the ldif.err; when that file is analysed too, its specific ldif- finding is the cause and
+//   keeps the setup log's line as evidence.
+struct SameCause {
+    std::string_view kept, kept_fact, absorbed, absorbed_fact;
+};
+constexpr SameCause kSameCause[] = {
+    {"msi-install-1603-access-denied", "denied_path", "msi-error-1303-insufficient-privileges", "directory"},
+    {"msi-install-1603-access-denied", "denied_path", "msi-file-write-denied", "denied_path"},
+    {"msi-error-1303-insufficient-privileges", "directory", "msi-file-write-denied", "denied_path"},
+    {"ldif-*", "", "schema-ldifde-import-failed", "ldif_err_file"},
+};
+constexpr std::string_view kKeptNever = "ldif-import-error";   // the ldif.err fallback says no more than the setup log
+
+bool is_kept_rule(std::string_view pattern, std::string_view rule_id) {
+    if (rule_id == kKeptNever) return false;
+    if (!pattern.empty() && pattern.back() == '*') return rule_id.starts_with(pattern.substr(0, pattern.size() - 1));
+    return rule_id == pattern;
+}
+
+std::string_view file_name(std::string_view path) {
+    const size_t slash = path.find_last_of("\\/");
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+constexpr std::string_view kAlsoReportedBy = "also_reported_by";
+
+void fold_same_cause(AnalysisResult& result) {
+    std::map<std::string, std::string> server_of;
+    for (const auto& f : result.files) server_of[f.path] = f.server;
+    auto same_server = [&](const Finding& a, const Finding& b) {
+        const std::string& x = server_of[a.path];
+        const std::string& y = server_of[b.path];
+        return x.empty() || y.empty() || iequals(x, y);
+    };
+    std::vector<bool> gone(result.findings.size(), false);
+    // One cause, two logs: a finding takes at most one finding of each rule (two setup logs that
+    // name "ldif.err" are two runs; only one of them wrote the ldif.err analysed with them).
+    std::set<std::pair<size_t, std::string_view>> taken;
+    for (const auto& pair : kSameCause) {
+        for (size_t j = 0; j < result.findings.size(); ++j) {
+            Finding& absorbed = result.findings[j];
+            if (gone[j] || !absorbed.latest || absorbed.rule_id != pair.absorbed) continue;
+            const std::string* path = absorbed.fact(pair.absorbed_fact);
+            if (!path) continue;
+            for (size_t i = 0; i < result.findings.size(); ++i) {
+                Finding& kept = result.findings[i];
+                if (i == j || gone[i] || !kept.latest || !is_kept_rule(pair.kept, kept.rule_id)) continue;
+                const bool same = pair.kept_fact.empty()
+                                      ? same_path(file_name(kept.path), file_name(*path))
+                                      : kept.fact(pair.kept_fact) && same_path(*kept.fact(pair.kept_fact), *path);
+                if (!same || !same_server(kept, absorbed) || !taken.emplace(i, pair.absorbed).second) continue;
+                append_evidence(kept.evidence, absorbed.evidence);
+                kept.severity = std::max(kept.severity, absorbed.severity);
+                std::string* also = nullptr;
+                for (auto& [name, value] : kept.facts)
+                    if (name == kAlsoReportedBy) also = &value;
+                if (!also) also = &kept.facts.emplace_back(std::string(kAlsoReportedBy), std::string()).second;
+                std::string what = fmt::format("{} ({})", absorbed.rule_id, absorbed.path);
+                if (also->find(what) == std::string::npos) *also += (also->empty() ? "" : ", ") + what;
+                gone[j] = true;
+                break;
+            }
+        }
+    }
+    std::vector<Finding> out;
+    out.reserve(result.findings.size());
+    for (size_t i = 0; i < result.findings.size(); ++i)
+        if (!gone[i]) out.push_back(std::move(result.findings[i]));
+    result.findings = std::move(out);
+}
+
 }  // namespace
+
+bool same_path(std::string_view a, std::string_view b) {
+    auto trimmed = [](std::string_view s) {
+        while (!s.empty() && std::string_view(". \t\\/").find(s.back()) != std::string_view::npos) s.remove_suffix(1);
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        return s;
+    };
+    auto folded = [](char c) {
+        if (c == '/') return '\\';
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    };
+    a = trimmed(a);
+    b = trimmed(b);
+    if (a.empty() || a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (folded(a[i]) != folded(b[i])) return false;
+    return true;
+}
 
 bool fails_without_ad(std::string_view check, std::string_view run_mode) {
     if (iequals(check, "ForestLevelNotWin2003Native")) return true;
@@ -184,6 +297,7 @@ bool fails_without_ad(std::string_view check, std::string_view run_mode) {
 void fold_findings(AnalysisResult& result) {
     fold_same(result.findings);
     fold_readiness_checks(result);
+    fold_same_cause(result);
 }
 
 }  // namespace extriage

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -55,10 +56,17 @@ Headline make_headline(const FileSection& section) {
         }
         if (!h.top || of.finding->severity > h.top->severity) h.top = of.finding;
     }
+    // This file's cause may be shown with another log's run (folded into that log's finding).
+    std::string where;
+    const Finding* elsewhere = section.cause_elsewhere;
+    if (elsewhere && elsewhere->severity >= Level::warning && (!h.top || elsewhere->severity > h.top->severity)) {
+        h.top = elsewhere;
+        where = fmt::format(" (shown with {})", section.cause_elsewhere_where);
+    }
     if (h.top) {
         h.cause_label = h.top->severity >= Level::error ? "Cause" : "Top finding";
         h.cause_message = one_line(h.top->message, kHeadlineMessageMax, true);
-        h.cause_text = fmt::format("[{}] {}", h.top->rule_id, h.cause_message);
+        h.cause_text = fmt::format("[{}] {}{}", h.top->rule_id, h.cause_message, where);
         if (!h.top->remediation.empty()) h.first_step = one_line(h.top->remediation.front(), 100000);
     } else {
         size_t info = std::count_if(section.findings.begin(), section.findings.end(),
@@ -176,6 +184,27 @@ Outline build_outline(const AnalysisResult& result, const ReportOptions& options
                std::make_tuple(b.section, role_rank(b.role), -static_cast<int>(b.f->severity), b.order);
     });
     for (const auto& p : placed) o.sections[p.section].findings.push_back({p.f, p.role});
+    // A finding holding evidence of another file (one cause reported by two logs, folded): that
+    // file's section says where it is shown, and its headline can name it.
+    for (const auto& p : placed) {
+        std::set<size_t> noted;
+        for (const auto& e : p.f->evidence) {
+            auto other = section_of.find(e.path);
+            if (e.path == p.f->path || other == section_of.end() || other->second == p.section ||
+                !noted.insert(other->second).second)
+                continue;
+            const auto& runs = o.sections[p.section].runs;
+            auto run = std::find_if(runs.begin(), runs.end(), [&](const Segment* r) { return r->index == p.f->segment; });
+            std::string where = run != runs.end() ? fmt::format("{} {} of {}", run_kind_label((*run)->kind), (*run)->index + 1, p.f->path)
+                                                  : p.f->path;
+            FileSection& s = o.sections[other->second];
+            ++s.shown_elsewhere[where];
+            if (!s.cause_elsewhere || p.f->severity > s.cause_elsewhere->severity) {
+                s.cause_elsewhere = p.f;
+                s.cause_elsewhere_where = where;
+            }
+        }
+    }
     for (auto& s : o.sections) s.headline = make_headline(s);
     return o;
 }

@@ -53,6 +53,10 @@ struct FileSection {
     // This file's findings shown in another section (events linked to a run of another file),
     // by the label of that run ("setup run 2 of C:\...\ExchangeSetup.log").
     std::map<std::string, size_t> shown_elsewhere;
+    // The most severe finding of another file that holds this file's evidence (one cause folded
+    // from two logs, advice/fold.hpp), and where it is shown: the headline falls back to it.
+    const Finding* cause_elsewhere = nullptr;
+    std::string cause_elsewhere_where;
     size_t hidden = 0;                       // this file's findings below --min-severity
 };
 

@@ -130,3 +130,124 @@ TEST_CASE("fold: 'role isn't installed' follows from CannotAccessAD on an upgrad
     REQUIRE(install.findings.size() == 1);
     for (const auto& item : install.findings[0].items) CHECK(item.under.empty());
 }
+
+namespace {
+
+const std::string kMsiLog = "ExchangeSetup.msilog";
+const std::string kOwaAuth = R"(C:\Program Files\Microsoft\Exchange Server\V15\FrontEnd\HttpProxy\owa\auth\15.1.1913)";
+
+// The setup log's 1603 line and the MSI log's Error 1303 line of one failed CU, as the rules name them.
+AnalysisResult setup_and_msi_log(const std::string& setup_path, const std::string& msi_path,
+                                 const std::string& msi_server = "EX01") {
+    AnalysisResult r;
+    r.files.push_back(make_file(kLog, "exchange-setup"));
+    r.files.push_back(make_file(kMsiLog, "msi-log"));
+    r.files.back().server = msi_server;
+    r.runs.push_back(make_run(kLog, 0, "failed"));
+    r.runs.push_back(make_run(kMsiLog, 0, "failed", "", "msi-session"));
+    r.findings.push_back(make_finding("msi-install-1603-access-denied", Level::error, kLog, 0, 5,
+                                      {{"error_code", "1603"}, {"denied_path", setup_path}}));
+    r.findings.push_back(make_finding("msi-error-1303-insufficient-privileges", Level::error, kMsiLog, 0, 2,
+                                      {{"directory", msi_path}}));
+    r.findings.push_back(make_finding("msi-file-write-denied", Level::error, kMsiLog, 0, 2,
+                                      {{"error_code", "1303"}, {"denied_path", msi_path}}));
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("fold: the setup log's 1603 access error and the MSI log's Error 1303 on the same folder are one cause") {
+    AnalysisResult r = setup_and_msi_log(kOwaAuth, kOwaAuth + ".");
+    fold_findings(r);
+    REQUIRE(r.findings.size() == 1);
+    const Finding& f = r.findings[0];
+    CHECK(f.rule_id == "msi-install-1603-access-denied");
+    CHECK(f.path == kLog);
+    // Both logs' evidence, the kept log's first (the MSI line was one line for two rules).
+    REQUIRE(f.evidence.size() == 2);
+    CHECK(f.evidence[0].path == kLog);
+    CHECK(f.evidence[1].path == kMsiLog);
+    CHECK(f.evidence[1].line == 2);
+    CHECK(f.count == 1);
+    REQUIRE(f.fact("also_reported_by"));
+    CHECK(*f.fact("also_reported_by") ==
+          "msi-error-1303-insufficient-privileges (ExchangeSetup.msilog), msi-file-write-denied (ExchangeSetup.msilog)");
+    CHECK(f.remediation.front() == "First step of msi-install-1603-access-denied.");
+}
+
+TEST_CASE("fold: Error 1303 stays its own finding for another folder, another server or an earlier run") {
+    const std::string ecp = R"(C:\Program Files\Microsoft\Exchange Server\V15\FrontEnd\HttpProxy\ecp\auth\15.1.1913)";
+    AnalysisResult other_folder = setup_and_msi_log(kOwaAuth, ecp);
+    fold_findings(other_folder);
+    // The MSI log's own two rules on one line still fold; the setup log's finding is not touched.
+    REQUIRE(other_folder.findings.size() == 2);
+    CHECK(other_folder.findings[0].rule_id == "msi-install-1603-access-denied");
+    CHECK(other_folder.findings[0].evidence.size() == 1);
+    CHECK(other_folder.findings[0].fact("also_reported_by") == nullptr);
+    CHECK(other_folder.findings[1].rule_id == "msi-error-1303-insufficient-privileges");
+    CHECK(*other_folder.findings[1].fact("also_reported_by") == "msi-file-write-denied (ExchangeSetup.msilog)");
+
+    AnalysisResult other_server = setup_and_msi_log(kOwaAuth, kOwaAuth, "EX02");
+    fold_findings(other_server);
+    CHECK(other_server.findings.size() == 2);
+
+    AnalysisResult earlier = setup_and_msi_log(kOwaAuth, kOwaAuth);
+    earlier.findings[0].latest = false;
+    fold_findings(earlier);
+    REQUIRE(earlier.findings.size() == 2);
+    CHECK(earlier.findings[1].rule_id == "msi-error-1303-insufficient-privileges");
+
+    // A registry key in the setup log (no folder): nothing to compare, nothing folded into it.
+    AnalysisResult key = setup_and_msi_log("", kOwaAuth);
+    fold_findings(key);
+    CHECK(key.findings.size() == 2);
+}
+
+TEST_CASE("fold: same_path compares folders as Windows does") {
+    CHECK(same_path(R"(C:\Program Files\X\owa\auth\15.1.1913)", R"(c:\program files\x\OWA\auth\15.1.1913.)"));
+    CHECK(same_path(R"(C:\X\auth\)", "C:/X/auth"));
+    CHECK_FALSE(same_path(R"(C:\X\auth\15.1.1913)", R"(C:\X\auth\15.1.1914)"));
+    CHECK_FALSE(same_path(R"(C:\X\auth\15.1)", R"(C:\X\auth\15.1.1913)"));
+    CHECK_FALSE(same_path("", ""));
+    CHECK_FALSE(same_path("...", "."));
+}
+
+TEST_CASE("fold: the ldif.err finding keeps the setup log's ldifde line that points to it") {
+    const std::string ldif = "ldif.err";
+    AnalysisResult r;
+    r.files.push_back(make_file(kLog, "exchange-setup"));
+    r.files.push_back(make_file(ldif, "ldif-err"));
+    r.runs.push_back(make_run(kLog, 0, "failed", "PrepareSchema"));
+    r.findings.push_back(make_finding("schema-ldifde-import-failed", Level::error, kLog, 0, 11,
+                                      {{"ldif_err_file", R"(C:\Users\me.adm\AppData\Local\Temp\5\ldif.err)"}}));
+    r.findings.push_back(make_finding("ldif-link-id-conflict", Level::error, ldif, -1, 1, {{"ldf_line", "358"}}));
+    AnalysisResult generic = r;
+    fold_findings(r);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].rule_id == "ldif-link-id-conflict");
+    REQUIRE(r.findings[0].evidence.size() == 2);
+    CHECK(r.findings[0].evidence[1].path == kLog);
+    CHECK(*r.findings[0].fact("also_reported_by") == "schema-ldifde-import-failed (ExchangeSetup.log)");
+
+    // The fallback says no more than the setup log: both stay.
+    generic.findings[1].rule_id = "ldif-import-error";
+    fold_findings(generic);
+    CHECK(generic.findings.size() == 2);
+
+    // Two setup runs that name an ldif.err: only one of them is folded into the one analysed.
+    AnalysisResult two = generic;
+    two.findings = {make_finding("schema-ldifde-import-failed", Level::error, kLog, 0, 11, {{"ldif_err_file", R"(C:\Temp\ldif.err)"}}),
+                    make_finding("schema-ldifde-import-failed", Level::error, "ExchangeSetup2.log", 0, 7, {{"ldif_err_file", R"(C:\Temp\ldif.err)"}}),
+                    make_finding("ldif-link-id-conflict", Level::error, ldif, -1, 1)};
+    fold_findings(two);
+    REQUIRE(two.findings.size() == 2);
+    CHECK(two.findings[1].rule_id == "ldif-link-id-conflict");
+    CHECK(two.findings[1].evidence.size() == 2);
+
+    // Another error file than the one the setup log names: both stay.
+    AnalysisResult other = r;
+    other.findings = {make_finding("schema-ldifde-import-failed", Level::error, kLog, 0, 11, {{"ldif_err_file", R"(C:\Temp\ldif.err.44)"}}),
+                      make_finding("ldif-link-id-conflict", Level::error, ldif, -1, 1)};
+    fold_findings(other);
+    CHECK(other.findings.size() == 2);
+}

@@ -108,6 +108,32 @@ TEST_CASE("report outline: --all-runs shows earlier runs last, --min-severity hi
     CHECK(build_outline(quiet, ReportOptions{}).sections[0].headline.lines()[1] == "Top finding: [t-warn] Message of t-warn.");
 }
 
+TEST_CASE("report outline: a cause folded from two logs is named in the headline of the log that lost it") {
+    const std::string msi = "ExchangeSetup.msilog";
+    AnalysisResult r;
+    r.files.push_back(make_file(kLog, "exchange-setup"));
+    r.files.push_back(make_file(msi, "msi-log"));
+    r.runs.push_back(make_run(kLog, 0, "failed"));
+    r.runs.push_back(make_run(msi, 0, "failed", "", "msi-session"));
+    Finding folded = make_finding("t-cause", Level::error, kLog, 0, 5);
+    Evidence other = folded.evidence.front();
+    other.path = msi;
+    other.line = 2;
+    folded.evidence.push_back(other);
+    r.findings.push_back(folded);
+    r.findings.push_back(make_finding("t-msi-warning", Level::warning, msi, 0, 3));
+    Outline o = build_outline(r, ReportOptions{});
+    REQUIRE(o.sections.size() == 2);
+    CHECK(roles(o.sections[0]) == std::vector<std::string>{"t-cause:cause"});
+    CHECK(roles(o.sections[1]) == std::vector<std::string>{"t-msi-warning:context"});
+    REQUIRE(o.sections[1].shown_elsewhere.size() == 1);
+    CHECK(o.sections[1].shown_elsewhere.begin()->first == "setup run 1 of ExchangeSetup.log");
+    // The error shown with the setup run outranks the MSI log's own warning.
+    CHECK(o.sections[1].headline.lines()[1] == "Cause: [t-cause] Message of t-cause. (shown with setup run 1 of ExchangeSetup.log)");
+    CHECK(o.sections[0].shown_elsewhere.empty());
+    CHECK(o.sections[0].headline.lines()[1] == "Cause: [t-cause] Message of t-cause.");
+}
+
 TEST_CASE("report text: the headline follows the file header; --brief prints it alone") {
     AnalysisResult r = sample();
     auto full = lines_of(render_text(r, {}, ReportOptions{}));
