@@ -31,15 +31,23 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
         size_t diags_before = diags.size();
         uint64_t records_before = engine.records_seen();
         ServerProbe probe(into_engine);   // notes the server the records name, for inputs whose path does not
+        ParseOptions parse_options;
+        parse_options.threads = threads;
         try {
             auto source = input.open();
-            input.parser->parse(*source, input.display_path, probe, diags);
+            input.parser->parse_with(*source, input.display_path, probe, diags, parse_options);
         } catch (const InputError& e) {
             diags.error_at_line(input.display_path, 0, e.what(), std::string(input.parser->name()));
             // The parser may have stopped mid-file: close the file so its findings still count.
             into_engine.on_file_end(input.display_path);
         } catch (const std::bad_alloc&) {
             diags.error_at_line(input.display_path, 0, "out of memory while parsing this file", std::string(input.parser->name()));
+            into_engine.on_file_end(input.display_path);
+        } catch (const std::exception& e) {
+            // Resources rather than data (no thread to be had, a broken pipe): this file stops,
+            // the other inputs are still read.
+            diags.error_at_line(input.display_path, 0, fmt::format("stopped reading this file: {}", e.what()),
+                                std::string(input.parser->name()));
             into_engine.on_file_end(input.display_path);
         }
         result.files.push_back({input.display_path, std::string(input.parser->name()),

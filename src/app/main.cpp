@@ -18,6 +18,7 @@
 #include "engine/rule_examples.hpp"
 #include "engine/rule_loader.hpp"
 #include "report/report.hpp"
+#include "terminal_text.hpp"
 
 using namespace extriage;
 
@@ -249,8 +250,12 @@ int main(int argc, char** argv) {
                 if (f->severity >= threshold) return kExitFindings;
         }
         return 0;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "extriage: error: out of memory while analysing the inputs or writing the report; "
+                             "try fewer inputs at once\n");
+        return kExitError;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "extriage: error: %s\n", e.what());
+        std::fprintf(stderr, "extriage: error: %s\n", escape_for_terminal(e.what()).c_str());
         return kExitError;
     }
 }
