@@ -409,8 +409,8 @@ public:
         if (!last_loc_.empty()) session_->set_last(last_loc_);
     }
 
-    // Whole names (by local header offset) of top-level members whose name holds a NUL.
-    void set_full_names(const std::map<uint64_t, std::string>* names) { full_names_ = names; }
+    // Whole names (by position in the archive) of top-level members whose name holds a NUL.
+    void set_full_names(const std::map<size_t, std::string>* names) { full_names_ = names; }
 
     // Walks the entries of `a`, whose display path is `display`. archive_size is the compressed
     // size of this archive when known (0 otherwise), for the up-front ratio check; parent reads
@@ -446,8 +446,9 @@ public:
             std::string name = entry_name(entry, index);
             if (depth == 1 && full_names_ && !full_names_->empty()) {
                 // libarchive cuts a name at a NUL byte; show the whole name (its NUL escaped on display).
-                auto it = full_names_->find(static_cast<uint64_t>(archive_read_header_position(a)));
-                if (it != full_names_->end() && it->second.starts_with(name)) name = normalize_member_name(it->second);
+                auto it = full_names_->find(index);
+                if (it != full_names_->end() && normalize_member_name(it->second).starts_with(name))
+                    name = normalize_member_name(it->second);
             }
             std::string where = display + "!" + name;
             if (r == ARCHIVE_WARN) diags_.warning_at_line(where, 0, la_error(a), kOrigin);
@@ -638,7 +639,7 @@ private:
     std::vector<uint32_t> last_loc_;     // locator of the last member handed out
     uint64_t members_ = 0;
     InflateBudget budget_;               // decompressed bytes inflated by the walk or promised to parsers
-    const std::map<uint64_t, std::string>* full_names_ = nullptr;
+    const std::map<size_t, std::string>* full_names_ = nullptr;
     bool stopped_ = false;
 };
 

@@ -17,6 +17,7 @@
 
 #include "app/archive.hpp"
 #include "app/bundle.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
@@ -51,7 +52,10 @@ struct Child {
     bool is_dir = false;
 };
 
-void expand_one(const fs::path& path, bool top, DiagSink& diags, std::vector<std::string>& out) {
+// Date folders inside date folders are looked through no deeper than this.
+constexpr int kMaxDateFolderDepth = 8;
+
+void expand_one(const fs::path& path, bool top, DiagSink& diags, std::vector<std::string>& out, int depth = 0) {
     std::error_code ec;
     auto status = top ? fs::status(path, ec) : fs::symlink_status(path, ec);
     if (ec || !fs::exists(status)) {
@@ -96,7 +100,8 @@ void expand_one(const fs::path& path, bool top, DiagSink& diags, std::vector<std
     for (size_t i = 0; i < children.size(); ++i) {
         const auto& c = children[i];
         if (c.is_dir) {
-            if (is_date_folder(c.path.filename().string())) expand_one(c.path, false, diags, out);
+            if (is_date_folder(c.path.filename().string()) && depth < kMaxDateFolderDepth)
+                expand_one(c.path, false, diags, out, depth + 1);
             else out.push_back(c.path.string());
         } else if (looks_like_zip(heads[i]) || identify(heads[i], c.path.filename().string())) {
             out.push_back(c.path.string());
@@ -132,7 +137,7 @@ public:
         ++done_;
         std::string name = fs::path(path).filename().string();
         if (name.empty()) name = path;
-        std::fprintf(stderr, "\r[%zu/%zu] %s\x1b[K", done_, total_, name.c_str());
+        std::fprintf(stderr, "\r[%zu/%zu] %s\x1b[K", done_, total_, escape_for_terminal(name).c_str());
         std::fflush(stderr);
     }
     void finish() {
@@ -246,8 +251,10 @@ BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& 
     return s;
 }
 
-std::string csv_field(std::string_view value) {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+std::string csv_field(std::string_view raw) {
+    // Safe to print and to open in a spreadsheet: controls escaped, formulas defused (OWASP).
+    const std::string value = defuse_csv_formula(escape_for_terminal(raw));
+    if (value.find_first_of(",\"\r\n") == std::string_view::npos) return value;
     std::string out = "\"";
     for (char c : value) {
         if (c == '"') out += '"';
@@ -266,15 +273,22 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
     else out = render_batch_text(result, command.report);
     write_all(out);
 
-    size_t errors = 0;
+    size_t errors = 0, printed = 0, unprinted = 0;
+    // Each bundle's sink already keeps a bounded number; the run as a whole prints no more than this.
+    constexpr size_t kMaxPrinted = 5000;
+    auto print = [&](const Diagnostic& d) {
+        if (printed++ < kMaxPrinted) std::fprintf(stderr, "%s\n", d.format().c_str());
+        else ++unprinted;
+    };
     for (const auto& d : result.diagnostics) {
-        std::fprintf(stderr, "%s\n", d.format().c_str());
+        print(d);
         errors += d.severity == DiagSeverity::error;
     }
     for (const auto& b : result.bundles) {
-        for (const auto& d : b.diagnostics) std::fprintf(stderr, "%s\n", d.format().c_str());
+        for (const auto& d : b.diagnostics) print(d);
         errors += b.errors;
     }
+    if (unprinted) std::fprintf(stderr, "extriage: %zu more diagnostic(s) suppressed (at most %zu are printed per run)\n", unprinted, kMaxPrinted);
     if (errors) return 2;
     if (command.fail_on) {
         for (const auto& b : result.bundles)

@@ -77,7 +77,8 @@ struct BatchCommand {
 // code: 2 on input errors, else 1 if a visible finding is at or above fail_on, else 0.
 int run_batch_command(const BatchCommand& command, const RuleSet& rules);
 
-// Quotes a CSV field when needed (RFC 4180: ',', '"', CR or LF; quotes doubled).
+// A CSV field: control characters escaped (terminal_text.hpp), a leading '=', '+', '-', '@' made
+// inert with an apostrophe, then quoted when needed (RFC 4180: ',', '"', CR or LF; quotes doubled).
 std::string csv_field(std::string_view value);
 
 }  // namespace extriage

@@ -3,19 +3,29 @@
 #include "app/discover.hpp"
 
 #include <algorithm>
-#include <memory>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "app/bundle.hpp"
 #include "decode.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr int kMaxFolderDepth = 64;   // levels below a folder given; collector bundles use about 8
 
 // A pipe or device (`extriage analyze <(zcat log.gz)`) can be read only once: the bytes read for
 // sniffing are replayed in front of the rest of the same open stream.
@@ -39,15 +49,50 @@ private:
     size_t pos_ = 0;
 };
 
+// A FIFO blocks until its writer opens it and writes: if that takes more than a second, say once
+// on stderr what extriage is waiting for (it would otherwise look hung).
+class WaitNotice {
+public:
+    explicit WaitNotice(const std::string& path) {
+        try {
+            thread_ = std::thread([this, name = escape_for_terminal(path)] {
+                std::unique_lock lock(mutex_);
+                if (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; }))
+                    std::fprintf(stderr, "extriage: %s is a FIFO: waiting for data from its writer\n", name.c_str());
+            });
+        } catch (const std::system_error&) {
+        }
+    }
+    ~WaitNotice() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    WaitNotice(const WaitNotice&) = delete;
+    WaitNotice& operator=(const WaitNotice&) = delete;
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
 void add_file(const std::string& fs_path, const std::string& display, bool explicit_arg, const DiscoverOptions& options,
               DiagSink& diags, DiscoverStats& stats, std::vector<InputFile>& out) {
     std::string head;
     std::shared_ptr<FileSource> stream;   // set for pipes and devices, which cannot be reopened
     try {
         std::error_code ec;
-        if (fs::status(fs_path, ec).type() == fs::file_type::regular || ec) {
+        const auto type = fs::status(fs_path, ec).type();
+        if (type == fs::file_type::regular || ec) {
             head = read_head(fs_path, kSniffHeadBytes);
         } else {
+            std::optional<WaitNotice> notice;
+            if (type == fs::file_type::fifo && explicit_arg) notice.emplace(display);
             stream = std::make_shared<FileSource>(fs_path);
             head.resize(kSniffHeadBytes);
             size_t got = 0;
@@ -106,6 +151,41 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
     }
     out.push_back(std::move(in));
 }
+// The regular files below a folder (symlinks are not followed). Iterative, and no deeper than
+// kMaxFolderDepth: a folder nested 12,000 deep would otherwise cost memory in the square of
+// its depth (every level holds its full path) and paths no system call accepts.
+std::vector<fs::path> walk_folder(const std::string& root, DiagSink& diags) {
+    std::vector<fs::path> files;
+    std::vector<std::pair<fs::path, int>> pending{{fs::path(root), 0}};
+    while (!pending.empty()) {
+        auto [dir, depth] = std::move(pending.back());
+        pending.pop_back();
+        std::error_code ec;
+        for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::error_code fec;
+            const auto type = it->symlink_status(fec).type();
+            if (type == fs::file_type::regular) {
+                files.push_back(it->path());
+            } else if (type == fs::file_type::directory) {
+                if (depth + 1 < kMaxFolderDepth) {
+                    pending.emplace_back(it->path(), depth + 1);
+                } else {
+                    diags.warning_at_line(it->path().string(), 0,
+                                          fmt::format("folder nested more than {} levels deep; not walked", kMaxFolderDepth),
+                                          "discover");
+                }
+            }
+        }
+        // A folder that cannot be listed (no permission, a name too long) is named, and the walk goes on.
+        if (ec) {
+            std::string message = fmt::format("cannot list folder: {}", ec.message());
+            if (depth == 0) diags.error_at_line(dir.string(), 0, std::move(message), "discover");
+            else diags.warning_at_line(dir.string(), 0, std::move(message), "discover");
+        }
+    }
+    return files;
+}
+
 }  // namespace
 
 const Parser* identify(std::string_view head, std::string_view file_name) {
@@ -128,13 +208,7 @@ std::vector<InputFile> discover_inputs(const std::vector<std::string>& paths, co
             add_file(p, p, true, options, diags, stats, out);
             continue;
         }
-        std::vector<fs::path> files;
-        for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            std::error_code fec;
-            if (it->is_regular_file(fec) && !it->is_symlink(fec)) files.push_back(it->path());
-        }
-        if (ec) diags.error_at_line(p, 0, fmt::format("cannot walk folder: {}", ec.message()), "discover");
+        std::vector<fs::path> files = walk_folder(p, diags);
         std::sort(files.begin(), files.end());
         for (const auto& f : files) add_file(f.string(), f.string(), false, options, diags, stats, out);
     }

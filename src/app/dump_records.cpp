@@ -5,27 +5,19 @@
 
 #include "app/discover.hpp"
 #include "report/report.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
 namespace {
 
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\t') out += "\\t";
-        else out += c;
-    }
-    return out;
-}
+std::string escape(std::string_view s) { return escape_for_terminal(s); }
 
 class DumpSink final : public RecordSink {
 public:
     std::string out;
     void on_file_begin(std::string_view path, std::string_view parser) override {
-        out += fmt::format("file {} parser {}\n", path, parser);
+        out += fmt::format("file {} parser {}\n", escape(path), parser);
     }
     void on_record(const Record& r) override {
         std::string where = r.line ? fmt::format("line {}+{}", r.line, r.line_count - 1) : fmt::format("offset {}", r.offset);

@@ -95,6 +95,7 @@ ZipLayout read_zip_layout(const std::string& fs_path) {
 
     std::vector<std::string> names;
     std::vector<Span> spans;
+    std::vector<std::pair<uint64_t, size_t>> by_offset;   // local header offset, entry
     size_t pos = 0;
     for (uint64_t e = 0; e < entries; ++e) {
         if (pos + 46 > cd.size() || le(cd, pos, 4) != kCentralSig) return out;
@@ -121,7 +122,7 @@ ZipLayout read_zip_layout(const std::string& fs_path) {
             x += 4 + len;
         }
         pos += 46 + name_len + extra_len + comment_len;
-        if (name.find('\0') != std::string::npos) out.nul_names[local] = name;
+        by_offset.emplace_back(local, names.size());
         const std::string header = f.read(local, 30);
         if (!header.empty() && le(header, 0, 4) == kLocalSig) {
             const uint64_t data = local + 30 + le(header, 26, 2) + le(header, 28, 2);
@@ -130,6 +131,9 @@ ZipLayout read_zip_layout(const std::string& fs_path) {
         names.push_back(std::move(name));
     }
     out.readable = true;
+    std::sort(by_offset.begin(), by_offset.end());
+    for (size_t rank = 0; rank < by_offset.size(); ++rank)
+        if (names[by_offset[rank].second].find('\0') != std::string::npos) out.nul_names[rank] = names[by_offset[rank].second];
 
     auto shown = [&](size_t entry) { return "'" + names[entry] + "'"; };
     std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });

@@ -15,7 +15,9 @@ namespace extriage {
 struct ZipLayout {
     bool readable = false;                         // a central directory was found and parsed
     std::optional<std::string> overlap;            // "'a' and 'b'": two members whose bytes overlap
-    std::map<uint64_t, std::string> nul_names;     // local header offset -> full name, for names with a NUL
+    // Full names of the members whose name holds a NUL, by position in the file (the order in which
+    // libarchive lists them: by local header offset).
+    std::map<size_t, std::string> nul_names;
 };
 
 // Reads the central directory (zip64 included) and each member's local header. Never throws; a

@@ -7,6 +7,7 @@
 
 #include "app/batch.hpp"
 #include "app/version.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
@@ -59,6 +60,8 @@ std::string render_batch_text(const BatchResult& result, const ReportOptions& op
     }
     std::sort(servers.begin(), servers.end());
     servers.erase(std::unique(servers.begin(), servers.end()), servers.end());
+    for (auto& r : rows)   // paths, server names and builds come from inputs
+        for (auto& cell : r) escape_for_terminal_in_place(cell);
 
     std::vector<size_t> width(header.size());
     for (size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
@@ -152,7 +155,10 @@ std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& o
         j["files"] = s.files;
         j["input_errors"] = s.input_errors;
         // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
-        out += j.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+        std::string line = j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+        escape_json_controls(line);
+        out += line;
+        out += '\n';
     }
     return out;
 }

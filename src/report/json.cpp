@@ -7,6 +7,7 @@
 #include "app/version.hpp"
 #include "report/json_common.hpp"
 #include "report/report.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
@@ -109,7 +110,9 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
                       {"findings", {{"critical", counts["critical"]}, {"error", counts["error"]},
                                     {"warning", counts["warning"]}, {"info", counts["info"]}}}};
     // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
-    return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    std::string out = doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    escape_json_controls(out);   // DEL, C1 and bidi controls as \u escapes: safe on a terminal
+    return out;
 }
 
 nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& diags) {

@@ -8,6 +8,7 @@
 
 #include "app/version.hpp"
 #include "report/report.hpp"
+#include "report/terminal_safe.hpp"
 
 namespace extriage {
 
@@ -108,7 +109,9 @@ void append_finding(std::string& out, const Finding& f, const Painter& p) {
 
 }  // namespace
 
-std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
+std::string render_text(const AnalysisResult& raw_result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
+    AnalysisResult escaped;   // control characters from inputs never reach the terminal raw
+    const AnalysisResult& result = terminal_safe(raw_result, escaped);
     Painter p(options.color);
     std::string out;
     auto shown = visible_findings(result, options);

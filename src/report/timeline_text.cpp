@@ -5,6 +5,7 @@
 #include "app/timeline.hpp"
 #include "app/version.hpp"
 #include "report/report.hpp"
+#include "report/terminal_safe.hpp"
 
 namespace extriage {
 
@@ -22,7 +23,9 @@ std::string where(const TimelineEntry& e) {
 
 }  // namespace
 
-std::string render_timeline_text(const Timeline& tl, const std::vector<Diagnostic>& diags) {
+std::string render_timeline_text(const Timeline& raw_timeline, const std::vector<Diagnostic>& diags) {
+    Timeline escaped;   // control characters from inputs never reach the terminal raw
+    const Timeline& tl = terminal_safe(raw_timeline, escaped);
     std::string out;
     bool any_local = false;
     for (const auto& e : tl.entries) any_local = any_local || (e.time_ms != kNoTime && !e.time_is_utc);
