@@ -411,6 +411,21 @@ hostile-depth)
     analyze_check "a folder nested 12,000 deep" --says "^$d/tree/d/d/.*: warning: folder nested more than [0-9]+ levels deep" \
         -- "$d/tree"
     "$gen" remove-deep-folder "$d/tree"
+    # Batch triage: one bundle with the deep objects among 40 good ones; every bundle gets its row.
+    for i in $(seq -w 1 40); do
+        mkdir -p "$d/collection/EX$i/ExchangeSetupLogs"
+        cp "$good" "$d/collection/EX$i/ExchangeSetupLogs/ExchangeSetup.log"
+    done
+    mkdir -p "$d/collection/EX99"
+    cp "$d/EX01_Application.xml" "$d/collection/EX99/EX99_Application.xml"
+    runs=$((runs + 1))
+    run_limited "$work/run-$runs.csv" "$work/run-$runs.err" "$exe" batch --format csv --today 2026-11-22 "$d/collection"
+    check_exit "batch with a deep bundle" "$work/run-$runs.err"
+    rows=$(grep -c '^/' "$work/run-$runs.csv")
+    [[ $rows -eq 41 ]] || fail "batch with a deep bundle: $rows rows instead of 41"
+    grep -qE '^[^ ]*EX99_Application.xml:[0-9]+: error: object at byte offset' "$work/run-$runs.err" \
+        || fail "batch with a deep bundle: the deep object is not named: $(head -c 1000 "$work/run-$runs.err")"
+    echo "  batch of 41 bundles with a deep one: exit $rc, ${cpu_used}s CPU"
     ;;
 
 hostile-amplification)

@@ -174,7 +174,8 @@ TEST_CASE("hostile: EVTX decoded output is bounded by bytes in flight, with the 
 TEST_CASE("hostile: EVTX work per file is budgeted: operations and output per chunk read") {
     Parsed burner;
     {
-        MemorySource src(hostile::evtx_cpu_burner(4));
+        const std::string file = hostile::evtx_cpu_burner(4);
+        MemorySource src(file);
         testutil::EventCollect sink;
         DiagSink diags;
         EvtxOptions options;
@@ -190,7 +191,8 @@ TEST_CASE("hostile: EVTX work per file is budgeted: operations and output per ch
     CHECK(d->has_offset);
     CHECK(burner.diag("too many BinXML tokens in one record"));
 
-    MemorySource src(hostile::evtx_expanding(4, 1000, 2000));
+    const std::string file = hostile::evtx_expanding(4, 1000, 2000);
+    MemorySource src(file);
     testutil::EventCollect sink;
     DiagSink diags;
     EvtxOptions options;
@@ -225,7 +227,8 @@ TEST_CASE("hostile: --threads reaches the EVTX decoder's pool") {
 }
 
 TEST_CASE("hostile: an EVTX diagnostic flood keeps 20 of a kind and counts the rest") {
-    MemorySource src(hostile::evtx_diagnostic_flood(8));
+    const std::string file = hostile::evtx_diagnostic_flood(8);
+    MemorySource src(file);
     testutil::EventCollect sink;
     DiagSink diags;
     parse_evtx(src, "flood.evtx", sink, diags, {});
