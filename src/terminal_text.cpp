@@ -41,57 +41,47 @@ size_t utf8_at(std::string_view s, size_t i, uint32_t& cp) {
     return len;
 }
 
-// Hands `out` the pieces of the escaped text: runs of s to keep and the escapes between them.
-template <class Out>
-void scan(std::string_view s, Out&& out) {
-    size_t run = 0;
-    for (size_t i = 0; i < s.size();) {
+// Where the next character to escape starts (s.size() if none), with its code point and length
+// (length 0: a byte that is not valid UTF-8).
+size_t next_escape(std::string_view s, size_t from, uint32_t& cp, size_t& len) {
+    for (size_t i = from; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x20 && c < 0x7F) {
             ++i;
             continue;
         }
-        uint32_t cp = 0;
-        const size_t len = utf8_at(s, i, cp);
-        if (len > 1 && !is_escaped_code_point(cp)) {
-            i += len;
-            continue;
-        }
-        out(s.substr(run, i - run));
-        if (len == 0) out(fmt::format("\\x{:02x}", c));
-        else if (cp == '\t') out("\\t");
-        else if (cp == '\n') out("\\n");
-        else if (cp == '\r') out("\\r");
-        else if (cp < 0x80) out(fmt::format("\\x{:02x}", cp));
-        else out(fmt::format("\\u{:04x}", cp));
-        i += len == 0 ? 1 : len;
-        run = i;
+        len = utf8_at(s, i, cp);
+        if (len <= 1 || is_escaped_code_point(cp)) return i;
+        i += len;
     }
-    out(s.substr(run));
+    return s.size();
 }
 
 }  // namespace
 
 bool needs_terminal_escape(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c < 0x7F) {
-            ++i;
-            continue;
-        }
-        uint32_t cp = 0;
-        const size_t len = utf8_at(s, i, cp);
-        if (len <= 1 || is_escaped_code_point(cp)) return true;
-        i += len;
-    }
-    return false;
+    uint32_t cp = 0;
+    size_t len = 0;
+    return next_escape(s, 0, cp, len) < s.size();
 }
 
 std::string escape_for_terminal(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    scan(s, [&](std::string_view piece) { out += piece; });
-    return out;
+    uint32_t cp = 0;
+    size_t len = 0;
+    for (size_t run = 0;;) {
+        const size_t i = next_escape(s, run, cp, len);
+        out.append(s.substr(run, i - run));
+        if (i == s.size()) return out;
+        if (len == 0) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
+        else if (cp == '\t') out += "\\t";
+        else if (cp == '\n') out += "\\n";
+        else if (cp == '\r') out += "\\r";
+        else if (cp < 0x80) out += fmt::format("\\x{:02x}", cp);
+        else out += fmt::format("\\u{:04x}", cp);
+        run = i + (len == 0 ? 1 : len);
+    }
 }
 
 void escape_for_terminal_in_place(std::string& s) {

@@ -202,8 +202,10 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
 
     const unsigned jobs = threads_or_cores(options.jobs);
     size_t threads_wanted = std::min<size_t>(jobs, bundles.size());
-    // Bundles in parallel already keep the cores busy: no second thread inside each analysis.
-    if (threads_wanted > 1) analyze.threads = 1;
+    // Bundles in parallel keep the cores busy: each analysis, its rule matching and its EVTX
+    // decoding stay on one thread (a decoder pool per bundle, times the bundles in parallel, would
+    // multiply the threads and the decoded chunks in flight).
+    analyze.threads = 1;
     std::vector<std::thread> threads;
     for (size_t t = 1; t < threads_wanted; ++t) {
         try {

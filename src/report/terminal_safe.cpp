@@ -62,24 +62,25 @@ void each_timeline_string(Timeline_& t, F&& f) {
     each_string(t.analysis, f);
 }
 
-}  // namespace
-
-const AnalysisResult& terminal_safe(const AnalysisResult& result, AnalysisResult& storage) {
+// `value` itself when none of its strings needs escaping, else an escaped copy in `storage`.
+template <class T, class Each>
+const T& escaped(const T& value, T& storage, Each each) {
     bool needed = false;
-    each_string(result, [&](const std::string& s) { needed = needed || needs_terminal_escape(s); });
-    if (!needed) return result;
-    storage = result;
-    each_string(storage, [](std::string& s) { escape_for_terminal_in_place(s); });
+    each(value, [&](const std::string& s) { needed = needed || needs_terminal_escape(s); });
+    if (!needed) return value;
+    storage = value;
+    each(storage, [](std::string& s) { escape_for_terminal_in_place(s); });
     return storage;
 }
 
+}  // namespace
+
+const AnalysisResult& terminal_safe(const AnalysisResult& result, AnalysisResult& storage) {
+    return escaped(result, storage, [](auto& r, auto&& f) { each_string(r, f); });
+}
+
 const Timeline& terminal_safe(const Timeline& timeline, Timeline& storage) {
-    bool needed = false;
-    each_timeline_string(timeline, [&](const std::string& s) { needed = needed || needs_terminal_escape(s); });
-    if (!needed) return timeline;
-    storage = timeline;
-    each_timeline_string(storage, [](std::string& s) { escape_for_terminal_in_place(s); });
-    return storage;
+    return escaped(timeline, storage, [](auto& t, auto&& f) { each_timeline_string(t, f); });
 }
 
 }  // namespace extriage

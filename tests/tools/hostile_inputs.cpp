@@ -1,7 +1,6 @@
 // Hostile input generators (see hostile_inputs.hpp).
 #include "hostile_inputs.hpp"
 
-#include <array>
 #include <fcntl.h>
 #include <stdexcept>
 #include <string_view>
@@ -47,23 +46,6 @@ void put_le(std::string& out, uint64_t v, int bytes) {
 
 void patch_le(std::string& out, size_t at, uint64_t v, int bytes) {
     for (int i = 0; i < bytes; ++i) out[at + static_cast<size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-
-// CRC-32 (ISO-HDLC, as zip and EVTX use it), incrementally.
-uint32_t crc_update(uint32_t crc, const void* data, size_t n) {
-    static const auto table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    crc = ~crc;
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-    return ~crc;
 }
 
 // Writes bits least significant first, as deflate packs them.
@@ -323,7 +305,7 @@ std::string zip_archive(const std::vector<ZipEntry>& entries) {
         const bool deflated = !e.deflated.empty();
         const std::string& payload = deflated ? e.deflated : e.data;
         CentralEntry c{e.name, static_cast<uint16_t>(deflated ? 8 : 0),
-                       deflated ? e.crc : crc_update(0, e.data.data(), e.data.size()), payload.size(),
+                       deflated ? e.crc : evtxw::crc32(e.data.data(), e.data.size()), payload.size(),
                        e.declared_size ? e.declared_size : (deflated ? 0 : e.data.size()), out.size()};
         local_header(out, c.name, c.method, c.crc, c.comp, c.uncomp);
         out += payload;
@@ -354,14 +336,8 @@ std::string deflate_repeated(char byte, size_t count) {
 }
 
 uint32_t crc32_repeated(char byte, size_t count) {
-    const std::string block(65536, byte);
-    uint32_t crc = 0;
-    while (count) {
-        const size_t n = std::min(count, block.size());
-        crc = crc_update(crc, block.data(), n);
-        count -= n;
-    }
-    return crc;
+    const std::string data(count, byte);
+    return evtxw::crc32(data.data(), data.size());
 }
 
 std::string zip_overlapping(size_t kernel_bytes, int members) {
