@@ -17,7 +17,7 @@ namespace extriage::evtx {
 // Security, System, Sysmon, CAPI2 and RDP logs) use at most 20,000 operations and 230 KB of
 // output per chunk: the allowance is about 12 and 9 times that.
 struct WorkAllowance {
-    uint64_t ops_base = 64u << 20, ops_per_chunk = 256u << 10;
+    uint64_t ops_base = 8u << 20, ops_per_chunk = 256u << 10;
     uint64_t output_base = 64u << 20, output_per_chunk = 2u << 20;
 };
 
