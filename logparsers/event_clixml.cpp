@@ -372,6 +372,8 @@ public:
                 error(el.line, 0,
                       el.status == St::truncated
                           ? fmt::format("the file ends inside the object that starts at byte offset {}; skipped", el.offset)
+                      : el.status == St::too_many_tags
+                          ? fmt::format("object at byte offset {} holds more than 100000 elements; skipped", el.offset)
                           : fmt::format("object at byte offset {} is larger than 32 MiB; skipped", el.offset));
                 continue;
             }

@@ -143,9 +143,12 @@ public:
         };
         while (scanner.next(el)) {
             using St = ElementScanner::Status;
-            if (el.status == St::too_large) {
+            if (el.status == St::too_large || el.status == St::too_many_tags) {
                 ++bad;
-                error(el.line, 0, fmt::format("event at byte offset {} is larger than 32 MiB; skipped", el.offset));
+                error(el.line, 0,
+                      el.status == St::too_large
+                          ? fmt::format("event at byte offset {} is larger than 32 MiB; skipped", el.offset)
+                          : fmt::format("event at byte offset {} holds more than 100000 elements; skipped", el.offset));
                 continue;
             }
             if (el.status == St::unterminated) {

@@ -394,18 +394,31 @@ hostile-depth)
     # Recursion that follows the input: each used to overflow the stack.
     d="$work/depth"
     mkdir -p "$d"
-    "$gen" clixml-deep "$d/EX01_Application.xml" $((100000 / scale))
-    analyze_check "CLIXML nested 100,000 deep" --located "$d/EX01_Application.xml" \
+    # records_of JSON FILE-SUFFIX PARSER: the record count the report gives for that file.
+    records_of() {
+        grep -zoE "\"path\": \"[^\"]*$2\",[[:space:]]*\"parser\": \"$3\",[[:space:]]*\"records\": [0-9]+" "$1" \
+            | tr '\0' '\n' | grep -oE '[0-9]+$' | head -n 1
+    }
+    "$gen" clixml-deep "$d/EX01_Application.xml" $((20000 / scale))
+    analyze_check "CLIXML nested 20,000 deep" --located "$d/EX01_Application.xml" \
         --says "EX01_Application.xml:[0-9]+: error: object at byte offset [0-9]+ skipped: objects nested more than" \
         -- "$d/EX01_Application.xml"
-    # The plain event after the deep object is still read.
-    grep -q '"path": ".*EX01_Application.xml", "parser": "event-clixml", "records": 1,' "$work/run-$runs.json" \
-        || grep -qzE '"path": "[^"]*EX01_Application.xml",[[:space:]]*"parser": "event-clixml",[[:space:]]*"records": 1,' "$work/run-$runs.json" \
+    [[ "$(records_of "$work/run-$runs.json" EX01_Application.xml event-clixml)" == 1 ]] \
         || fail "CLIXML nested deep: the event after the deep object was not read"
-    "$gen" event-xml-deep "$d/deep-userdata.xml" $((75000 / scale))
-    analyze_check "Event XML with UserData nested 75,000 deep" -- "$d/deep-userdata.xml"
-    grep -qzE '"path": "[^"]*deep-userdata.xml",[[:space:]]*"parser": "event-xml",[[:space:]]*"records": 2,' "$work/run-$runs.json" \
-        || fail "deep UserData: both events should be read"
+    "$gen" clixml-deep "$d/EX02_Application.xml" 100000
+    analyze_check "CLIXML nested 100,000 deep (200,000 tags)" --located "$d/EX02_Application.xml" \
+        --says "EX02_Application.xml:[0-9]+: error: object at byte offset [0-9]+ holds more than 100000 elements" \
+        -- "$d/EX02_Application.xml"
+    [[ "$(records_of "$work/run-$runs.json" EX02_Application.xml event-clixml)" == 1 ]] \
+        || fail "CLIXML with 200,000 tags: the event after it was not read"
+    "$gen" event-xml-deep "$d/deep-userdata.xml" $((45000 / scale))
+    analyze_check "Event XML with UserData nested 45,000 deep" -- "$d/deep-userdata.xml"
+    [[ "$(records_of "$work/run-$runs.json" deep-userdata.xml event-xml)" == 2 ]] || fail "deep UserData: both events should be read"
+    "$gen" event-xml-deep "$d/deeper-userdata.xml" 75000
+    analyze_check "Event XML with UserData nested 75,000 deep" --located "$d/deeper-userdata.xml" \
+        --says "deeper-userdata.xml:1: error: event at byte offset 0 holds more than 100000 elements" -- "$d/deeper-userdata.xml"
+    [[ "$(records_of "$work/run-$runs.json" deeper-userdata.xml event-xml)" == 1 ]] \
+        || fail "UserData with 150,000 tags: the event after it was not read"
     # A folder nested 12,000 deep: walked to a fixed depth, named, in bounded memory and time.
     "$gen" deep-folder "$d/tree" $((12000 / scale))
     analyze_check "a folder nested 12,000 deep" --says "^$d/tree/d/d/.*: warning: folder nested more than [0-9]+ levels deep" \

@@ -96,8 +96,8 @@ Record test_record(std::string_view text, uint64_t line, int segment) {
 
 }  // namespace
 
-TEST_CASE("hostile: CLIXML nested 100,000 deep skips that object, names it and reads the next") {
-    Parsed p = parse_with("event-clixml", hostile::clixml_deep(100000), "EX01_Application.xml");
+TEST_CASE("hostile: CLIXML nested 20,000 deep skips that object, names it and reads the next") {
+    Parsed p = parse_with("event-clixml", hostile::clixml_deep(20000), "EX01_Application.xml");
     INFO(p.all());
     const Diagnostic* d = p.diag("objects nested more than 64 levels deep");
     REQUIRE(d);
@@ -107,6 +107,23 @@ TEST_CASE("hostile: CLIXML nested 100,000 deep skips that object, names it and r
     CHECK(d->message.find("byte offset ") != std::string::npos);
     REQUIRE(p.records.size() == 1);
     CHECK(p.records[0].field("provider") == "MSExchange Common");
+}
+
+TEST_CASE("hostile: an object or event with more than 100,000 tags is skipped whole, in flat memory") {
+    // 100,000 levels: 200,000 tags. The nested objects inside are skipped with it, not rescanned.
+    Parsed p = parse_with("event-clixml", hostile::clixml_deep(100000), "EX01_Application.xml");
+    INFO(p.all());
+    const Diagnostic* d = p.diag("holds more than 100000 elements; skipped");
+    REQUIRE(d);
+    CHECK(d->line == 3);
+    REQUIRE(p.records.size() == 1);
+    CHECK(p.records[0].field("provider") == "MSExchange Common");
+    CHECK(p.diags.size() == 2);   // the object, and the summary
+    Parsed x = parse_with("event-xml", hostile::event_xml_deep_user_data(75000));
+    INFO(x.all());
+    CHECK(x.diag("holds more than 100000 elements; skipped"));
+    REQUIRE(x.records.size() == 1);
+    CHECK(x.records[0].field("Data[1]") == "plain event");
 }
 
 TEST_CASE("hostile: CLIXML nested within the limit is still read") {
@@ -132,8 +149,8 @@ TEST_CASE("hostile: CLIXML <Ref>s share the object and charge what they copy to 
     CHECK(small.records[1].field("Data[3]") == std::string(1000, 'x'));
 }
 
-TEST_CASE("hostile: Event XML with <UserData> nested 75,000 deep is read without recursion") {
-    Parsed p = parse_with("event-xml", hostile::event_xml_deep_user_data(75000));
+TEST_CASE("hostile: Event XML with <UserData> nested 45,000 deep is read without recursion") {
+    Parsed p = parse_with("event-xml", hostile::event_xml_deep_user_data(45000));
     INFO(p.all());
     REQUIRE(p.records.size() == 2);
     CHECK(p.records[0].field("a") == "leaf");
