@@ -26,6 +26,7 @@
 #include "platform/process.hpp"
 #include "report/report.hpp"
 #include "report/rules_list.hpp"
+#include "terminal_text.hpp"
 
 using namespace extriage;
 
@@ -325,8 +326,12 @@ int main(int argc, char** argv) {
                 if (f->severity >= threshold) return kExitFindings;
         }
         return 0;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "extriage: error: out of memory while analysing the inputs or writing the report; "
+                             "try fewer inputs at once\n");
+        return kExitError;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "extriage: error: %s\n", e.what());
+        std::fprintf(stderr, "extriage: error: %s\n", escape_for_terminal(e.what()).c_str());
         return kExitError;
     }
 }

@@ -9,6 +9,7 @@
 #include "report/json_common.hpp"
 #include "report/outline.hpp"
 #include "report/report.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
@@ -155,7 +156,9 @@ std::string render_json(const AnalysisResult& result, const std::vector<Diagnost
                                     {"warning", count(Level::warning)}, {"info", count(Level::info)}}},
                       {"hidden", {{"below_min_severity", o.hidden_below_min_severity}, {"earlier_runs", o.hidden_earlier_runs}}}};
     // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
-    return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    std::string out = doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    escape_json_controls(out);   // DEL, C1 and bidi controls as \u escapes: safe on a terminal
+    return out;
 }
 
 nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& diags) {

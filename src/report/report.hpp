@@ -57,7 +57,8 @@ std::string render_batch_text(const BatchResult& result, const ReportOptions& op
 std::string render_batch_csv(const BatchResult& result, const ReportOptions& options);     // RFC 4180
 std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& options);   // one object per bundle
 
-// Quotes a CSV field when needed (RFC 4180: ',', '"', CR or LF; quotes doubled).
+// A CSV field: control characters escaped (terminal_text.hpp), a leading formula character made
+// inert with an apostrophe, then quoted when needed (RFC 4180: ",", '"', CR or LF; quotes doubled).
 std::string csv_field(std::string_view value);
 
 }  // namespace extriage
