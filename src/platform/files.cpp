@@ -83,6 +83,7 @@ bool is_link_tag(DWORD tag) {
 
 FileKind file_kind(const std::string& path, std::error_code& ec) {
     ec.clear();
+    if (path == kStandardInput) return FileKind::other;   // read once, as a stream
     const fs::path p = u8_to_path(path);
     DWORD attrs = GetFileAttributesW(p.c_str());
     if (attrs == INVALID_FILE_ATTRIBUTES) {

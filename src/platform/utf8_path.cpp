@@ -2,6 +2,8 @@
 #include "platform/utf8_path.hpp"
 
 #ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
 #include <windows.h>
 
 #include "platform/utf16.hpp"
@@ -74,6 +76,12 @@ fs::path u8_to_path(std::string_view utf8) {
 std::string path_to_u8(const fs::path& path) { return strip_extended_length(from_wide(path.native())); }
 
 std::FILE* fopen_u8(const std::string& utf8, const char* mode) {
+    if (utf8 == kStandardInput) {
+        const int fd = _dup(_fileno(stdin));
+        if (fd < 0) return nullptr;
+        _setmode(fd, _O_BINARY);   // the bytes as they are: no CRLF folding, no stop at ^Z
+        return _fdopen(fd, mode);
+    }
     return _wfopen(u8_to_path(utf8).c_str(), to_wide(mode).c_str());
 }
 

@@ -21,8 +21,10 @@ std::filesystem::path u8_to_path(std::string_view utf8);
 // that what is shown is what the user would type.
 std::string path_to_u8(const std::filesystem::path& path);
 
-// fopen with a UTF-8 name (_wfopen on Windows). Same modes and errno as fopen.
+// fopen with a UTF-8 name (_wfopen on Windows). Same modes and errno as fopen. The name
+// /dev/stdin is standard input on every system (on Windows a binary-mode copy of its handle).
 std::FILE* fopen_u8(const std::string& utf8, const char* mode);
+inline constexpr std::string_view kStandardInput = "/dev/stdin";
 
 // Pure string forms of the extended-length rules, for any absolute Windows path in UTF-8:
 //   C:\a\b → \\?\C:\a\b    \\server\share\a → \\?\UNC\server\share\a

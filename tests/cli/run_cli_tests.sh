@@ -17,6 +17,7 @@ expect() {
     shift 2
     "$@" >"$tmp/out" 2>"$tmp/err"
     got=$?
+    sed -i 's/\r$//' "$tmp/out" "$tmp/err"   # a Windows build (under wine) writes CRLF line ends
     if [ "$got" != "$want" ]; then
         echo "FAIL $name: exit $got, expected $want"
         sed 's/^/  stderr: /' "$tmp/err" | head -5

@@ -15,23 +15,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/analyze.hpp"
-#include "engine/rule_loader.hpp"
+#include "../corpus/project_rules.hpp"
 
 using namespace extriage;
+using extriage::testing::project_rules;
 namespace fs = std::filesystem;
 
 namespace {
-
-const RuleSet& project_rules() {
-    static std::unique_ptr<RuleSet> rules = [] {
-        DiagSink diags;
-        auto loaded = load_rules({EXTRIAGE_RULES_DIR}, diags);
-        for (const auto& d : diags.snapshot()) MESSAGE(d.format());
-        REQUIRE(diags.error_count() == 0);
-        return std::make_unique<RuleSet>(std::move(loaded));
-    }();
-    return *rules;
-}
 
 struct Case {
     std::string id;
