@@ -1,6 +1,7 @@
 // Analysis driver.
 #include "app/analyze.hpp"
 
+#include "memory_reserve.hpp"
 #include "advice/builds.hpp"
 #include "advice/knowledge.hpp"
 
@@ -16,6 +17,7 @@
 #include "advice/outcome.hpp"
 #include "advice/shipped_data.hpp"
 #include "civil_time.hpp"
+#include "memory_reserve.hpp"
 #include "inputs/bundle.hpp"
 #include "engine/prematch_pipeline.hpp"
 #include "engine/state_facts.hpp"
@@ -70,11 +72,14 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
         try {
             auto source = input.open();
             input.parser->parse_with(*source, input.display_path, probe, diags, parse_options);
+            check_memory_reserve();
         } catch (const InputError& e) {
             diags.error_at_line(input.display_path, 0, e.what(), std::string(input.parser->name()));
             // The parser may have stopped mid-file: close the file so its findings still count.
             into_engine.on_file_end(input.display_path);
         } catch (const std::bad_alloc&) {
+            // What the file held is freed by now; with no memory to set aside again, the run cannot go on.
+            if (!rearm_memory_reserve()) throw;
             diags.error_at_line(input.display_path, 0, "out of memory while parsing this file", std::string(input.parser->name()));
             into_engine.on_file_end(input.display_path);
         } catch (const std::exception& e) {

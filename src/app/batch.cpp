@@ -18,6 +18,7 @@
 #include "inputs/archive.hpp"
 #include "inputs/bundle.hpp"
 #include "advice/knowledge.hpp"
+#include "memory_reserve.hpp"
 #include "text_util.hpp"
 #include "platform/console.hpp"
 #include "platform/files.hpp"
@@ -178,6 +179,7 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
             try {
                 b.analysis = analyze_paths({bundles[i]}, rules, diags, analyze);
             } catch (const std::bad_alloc&) {
+                rearm_memory_reserve();   // the bundle's memory is freed: the next bundle gets a reserve again
                 diags.error_at_line(b.path, 0, "out of memory while analysing this bundle", kOrigin);
             } catch (const std::exception& e) {
                 diags.error_at_line(b.path, 0, e.what(), kOrigin);

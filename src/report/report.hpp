@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/analysis.hpp"
@@ -25,6 +27,15 @@ struct ReportOptions {
 // Findings the report shows, after the run and severity filters.
 std::vector<const Finding*> visible_findings(const AnalysisResult& result, const ReportOptions& options);
 
+// Where a report goes, piece by piece: a report of 100,000 files is written while it is made,
+// never held whole. Each piece ends at a line or element boundary.
+using ReportWriter = std::function<void(std::string_view)>;
+
+void write_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options,
+                const ReportWriter& out);
+void write_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options,
+                const ReportWriter& out);
+// The same reports as one string (tests, fuzzers).
 std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
 std::string render_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
 

@@ -459,7 +459,7 @@ hostile-depth)
     check_exit "batch with a deep bundle" "$work/run-$runs.err"
     rows=$(grep -c '^/' "$work/run-$runs.csv")
     [[ $rows -eq 41 ]] || fail "batch with a deep bundle: $rows rows instead of 41"
-    grep -qE '^[^ ]*EX99_Application.xml:[0-9]+: error: object at byte offset' "$work/run-$runs.err" \
+    grep -qE '^[^ ]*EX99_Application.xml:[0-9]+: (error|warning): object at byte offset' "$work/run-$runs.err" \
         || fail "batch with a deep bundle: the deep object is not named: $(head -c 1000 "$work/run-$runs.err")"
     echo "  batch of 41 bundles with a deep one: exit $rc, ${cpu_used}s CPU"
     ;;
@@ -500,6 +500,21 @@ hostile-floods)
     # 100,000 files in one folder.
     "$gen" many-files "$f/many" $((100000 / scale))
     analyze_check "100,000 files in one folder" -- "$f/many"
+    # The same with too little memory for them: a clear error and exit 2, never an abort. (ASan
+    # reserves terabytes of address space, so there is no memory limit to run into there.)
+    if [[ $asan -eq 0 ]]; then
+        for format in json text; do
+            runs=$((runs + 1))
+            saved_limit=$mem_limit_mb
+            mem_limit_mb=300
+            run_limited "$work/run-$runs.out" "$work/run-$runs.err" "$exe" analyze --format $format --today 2026-11-22 "$f/many"
+            mem_limit_mb=$saved_limit
+            [[ $rc -eq 2 ]] || fail "100,000 files in 300 MiB ($format): exit $rc instead of 2; stderr: $(head -c 1000 "$work/run-$runs.err")"
+            grep -q '^extriage: error: out of memory while analysing the inputs or writing the report' "$work/run-$runs.err" \
+                || fail "100,000 files in 300 MiB ($format): no out-of-memory error: $(head -c 1000 "$work/run-$runs.err")"
+            echo "  100,000 files in 300 MiB ($format): exit $rc, ${cpu_used}s CPU"
+        done
+    fi
     rm -rf "$f/many"
     ;;
 
