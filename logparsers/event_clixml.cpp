@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <deque>
 #include <map>
+#include <memory>
 #include <unordered_map>
 
 #include <pugixml.hpp>
@@ -27,7 +28,6 @@ namespace {
 
 constexpr std::string_view kName = "event-clixml";
 constexpr std::string_view kPsNamespace = "schemas.microsoft.com/powershell/2004/04";
-constexpr size_t kMaxRememberedRefs = 65536;
 
 using eventlog::ElementScanner;
 using eventlog::EventRecordBuilder;
@@ -72,10 +72,33 @@ struct Value {
     bool is_list = false;
     std::vector<std::string> list;
     std::vector<std::pair<std::string, std::string>> props;   // an object's scalar properties
+
+    size_t bytes() const {
+        size_t n = tag.size() + text.size() + number.size();
+        for (const auto& item : list) n += item.size();
+        for (const auto& [k, v] : props) n += k.size() + v.size();
+        return n;
+    }
+};
+// Values are shared, never copied: a <Ref> to an object is the object itself (a file with a
+// thousand <Ref>s to one large object must not hold a thousand copies of it).
+using ValuePtr = std::shared_ptr<const Value>;
+
+// Input-driven work is bounded: nesting (the walk is recursive), the text that references copy
+// out of earlier objects into later ones, and the objects kept for later <Ref>s.
+struct DeserializerLimits {
+    int max_depth = 64;                          // Export-Clixml writes 2 levels unless -Depth asks for more
+    uint64_t max_object_copy = 32u << 20;        // text copied while building one top-level object
+    uint64_t file_copy_base = 64u << 20;         // ... and per file: this plus
+    uint64_t file_copy_per_input_byte = 4;       // ... this many bytes per input byte read so far
+    size_t max_remembered = 65536;               // objects kept for <Ref RefId>
+    uint64_t max_remembered_bytes = 64u << 20;   // ... and their size
 };
 
 class Deserializer {
 public:
+    explicit Deserializer(DeserializerLimits limits = {}) : limits_(limits) {}
+
     // Type names of the object (first <T>), registering <TN> for later <TNRef>.
     std::string type_of(const pugi::xml_node& obj) {
         if (pugi::xml_node tn = obj.child("TN")) {
@@ -91,74 +114,128 @@ public:
         return {};
     }
 
-    Value resolve(const pugi::xml_node& n) {
-        Value v;
+    // Starts a top-level object; `input_bytes` is how much of the file has been read.
+    void begin_object(uint64_t input_bytes) {
+        problem_.clear();
+        object_copied_ = 0;
+        file_allowance_ = limits_.file_copy_base + limits_.file_copy_per_input_byte * input_bytes;
+    }
+    // Why the object being built cannot be used ("" if it can): it nests too deeply or copies too much.
+    const std::string& problem() const { return problem_; }
+
+    ValuePtr resolve(const pugi::xml_node& n, int depth = 0) {
+        if (!problem_.empty()) return absent();
+        if (depth > limits_.max_depth) {
+            problem_ = fmt::format("objects nested more than {} levels deep", limits_.max_depth);
+            return absent();
+        }
         const std::string_view tag = n.name();
-        if (tag == "Nil") return v;
+        if (tag == "Nil") return absent();
         if (tag == "Ref") {
             auto it = refs_.find(n.attribute("RefId").value());
             if (it == refs_.end()) {
                 ++unresolved_;
-                return v;
+                return absent();
             }
             return it->second;
         }
+        auto v = std::make_shared<Value>();
         if (is_primitive(tag)) {
-            v.present = true;
-            v.tag = std::string(tag);
-            v.text = tag == "S" ? decode_ps_string(text_of(n)) : text_of(n);
+            v->present = true;
+            v->tag = std::string(tag);
+            v->text = tag == "S" ? decode_ps_string(text_of(n)) : text_of(n);
             return v;
         }
-        if (tag != "Obj") return v;
-        v.present = true;
-        v.tag = "Obj";
+        if (tag != "Obj") return absent();
+        v->present = true;
+        v->tag = "Obj";
         type_of(n);
-        for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+        for (pugi::xml_node c = n.first_child(); c && problem_.empty(); c = c.next_sibling()) {
             if (c.type() != pugi::node_element) continue;
             const std::string_view ct = c.name();
             if (ct == "ToString") {
-                v.text = decode_ps_string(text_of(c));
+                v->text = decode_ps_string(text_of(c));
             } else if (is_collection(ct)) {
-                v.is_list = true;
-                for (pugi::xml_node item = c.first_child(); item; item = item.next_sibling()) {
+                v->is_list = true;
+                for (pugi::xml_node item = c.first_child(); item && problem_.empty(); item = item.next_sibling()) {
                     if (item.type() != pugi::node_element) continue;
-                    Value iv = resolve(item);
+                    ValuePtr iv = resolve(item, depth + 1);
                     // Get-WinEvent's EventProperty objects carry the value in a Value property.
-                    std::string s = iv.text;
-                    for (const auto& [k, pv] : iv.props)
-                        if (k == "Value") s = pv;
-                    v.list.push_back(iv.present ? s : std::string());
+                    const std::string* s = &iv->text;
+                    for (const auto& [k, pv] : iv->props)
+                        if (k == "Value") s = &pv;
+                    if (!charge(iv->present ? s->size() : 0)) break;
+                    v->list.push_back(iv->present ? *s : std::string());
                 }
             } else if (ct == "Props" || ct == "MS") {
-                for (pugi::xml_node p = c.first_child(); p; p = p.next_sibling()) {
+                for (pugi::xml_node p = c.first_child(); p && problem_.empty(); p = p.next_sibling()) {
                     if (p.type() != pugi::node_element || !p.attribute("N")) continue;
-                    Value pv = resolve(p);
-                    if (pv.present) v.props.emplace_back(p.attribute("N").value(), pv.is_list ? std::string() : pv.text);
+                    ValuePtr pv = resolve(p, depth + 1);
+                    if (!pv->present) continue;
+                    const std::string_view text = pv->is_list ? std::string_view() : std::string_view(pv->text);
+                    if (!charge(text.size())) break;
+                    v->props.emplace_back(p.attribute("N").value(), std::string(text));
                 }
             } else if (is_primitive(ct) && !c.attribute("N")) {
-                v.number = text_of(c);
-                if (v.text.empty()) v.text = v.number;
+                v->number = text_of(c);
+                if (v->text.empty()) v->text = v->number;
             }
         }
+        if (!problem_.empty()) return absent();
         if (auto id = n.attribute("RefId")) remember(id.value(), v);
         return v;
     }
 
     uint64_t unresolved() const { return unresolved_; }
+    uint64_t forgotten() const { return forgotten_; }
 
 private:
-    void remember(const std::string& id, const Value& v) {
-        if (refs_.size() >= kMaxRememberedRefs) {
-            refs_.erase(order_.front());
-            order_.pop_front();
-        }
-        if (refs_.insert_or_assign(id, v).second) order_.push_back(id);
+    static ValuePtr absent() {
+        static const ValuePtr kAbsent = std::make_shared<const Value>();
+        return kAbsent;
     }
 
+    // Counts text copied from one value into another (the only way <Ref>s amplify).
+    bool charge(uint64_t bytes) {
+        object_copied_ += bytes;
+        file_copied_ += bytes;
+        if (object_copied_ > limits_.max_object_copy)
+            problem_ = fmt::format("the object's values expand to more than {} MiB", limits_.max_object_copy >> 20);
+        else if (file_copied_ > file_allowance_)
+            problem_ = fmt::format("values copied through references exceed the file's budget of {} MiB",
+                                   file_allowance_ >> 20);
+        return problem_.empty();
+    }
+
+    void remember(const std::string& id, ValuePtr v) {
+        const size_t size = v->bytes() + id.size();
+        auto old = refs_.find(id);
+        if (old != refs_.end()) {
+            remembered_bytes_ -= old->second->bytes() + id.size();
+            refs_.erase(old);
+        }
+        while (!order_.empty() &&
+               (refs_.size() >= limits_.max_remembered || remembered_bytes_ + size > limits_.max_remembered_bytes)) {
+            auto it = refs_.find(order_.front());
+            order_.pop_front();
+            if (it == refs_.end()) continue;   // replaced by a later object with the same RefId
+            remembered_bytes_ -= it->second->bytes() + it->first.size();
+            refs_.erase(it);
+            ++forgotten_;
+        }
+        remembered_bytes_ += size;
+        refs_.emplace(id, std::move(v));
+        order_.push_back(id);
+    }
+
+    DeserializerLimits limits_;
     std::unordered_map<std::string, std::string> types_;
-    std::unordered_map<std::string, Value> refs_;
-    std::deque<std::string> order_;
-    uint64_t unresolved_ = 0;
+    std::unordered_map<std::string, ValuePtr> refs_;
+    std::deque<std::string> order_;   // RefIds, oldest first (may hold ids already replaced)
+    uint64_t remembered_bytes_ = 0;
+    uint64_t unresolved_ = 0, forgotten_ = 0;
+    uint64_t object_copied_ = 0, file_copied_ = 0, file_allowance_ = 0;
+    std::string problem_;
 };
 
 // "System.Diagnostics.EventLogEntry#System/Service Control Manager/7036" -> "System".
@@ -204,9 +281,9 @@ std::string level_from_entry_type(const Value& v) {
     return "4";
 }
 
-const Value* prop(const std::vector<std::pair<std::string, Value>>& props, std::string_view name) {
+const Value* prop(const std::vector<std::pair<std::string, ValuePtr>>& props, std::string_view name) {
     for (const auto& [k, v] : props)
-        if (k == name && v.present) return &v;
+        if (k == name && v->present) return v.get();
     return nullptr;
 }
 
@@ -236,7 +313,7 @@ public:
         auto error = [&](uint64_t line, uint64_t column, std::string message) {
             diags.report({DiagSeverity::error, path, line, column, 0, false, std::move(message), origin});
         };
-        std::vector<std::pair<std::string, Value>> props;
+        std::vector<std::pair<std::string, ValuePtr>> props;
         while (scanner.next(el)) {
             using St = ElementScanner::Status;
             if (el.status != St::complete) {
@@ -244,6 +321,8 @@ public:
                 error(el.line, 0,
                       el.status == St::truncated
                           ? fmt::format("the file ends inside the object that starts at byte offset {}; skipped", el.offset)
+                      : el.status == St::too_many_tags
+                          ? fmt::format("object at byte offset {} holds more than 100000 elements; skipped", el.offset)
                           : fmt::format("object at byte offset {} is larger than 32 MiB; skipped", el.offset));
                 continue;
             }
@@ -261,11 +340,18 @@ public:
             const bool winevent = type.starts_with("System.Diagnostics.Eventing.Reader.EventLogRecord") ||
                                   type.starts_with("System.Diagnostics.Eventing.Reader.EventRecord");
             props.clear();
+            des.begin_object(scanner.bytes_read());
             for (pugi::xml_node sect = obj.first_child(); sect; sect = sect.next_sibling()) {
                 if (std::string_view(sect.name()) != "Props" && std::string_view(sect.name()) != "MS") continue;
                 for (pugi::xml_node p = sect.first_child(); p; p = p.next_sibling())
                     if (p.type() == pugi::node_element && p.attribute("N"))
-                        props.emplace_back(p.attribute("N").value(), des.resolve(p));
+                        props.emplace_back(p.attribute("N").value(), des.resolve(p, 1));
+            }
+            if (!des.problem().empty()) {
+                ++bad;
+                props.clear();
+                error(el.line, 0, fmt::format("object at byte offset {} skipped: {}", el.offset, des.problem()));
+                continue;
             }
             if (!legacy && !winevent) {
                 ++other;
@@ -294,7 +380,7 @@ public:
     }
 
 private:
-    using Props = std::vector<std::pair<std::string, Value>>;
+    using Props = std::vector<std::pair<std::string, ValuePtr>>;
 
     static void set_time(EventRecordBuilder& b, const Value* v) {
         if (!v) return;

@@ -349,10 +349,13 @@ bool ElementScanner::next(Element& out) {
     // 2. Its end: the matching close tag (counting nested starts when the element nests).
     int depth = 1;
     size_t j = begin + u_;
+    size_t tags = 0, counted = std::string::npos;
     for (;;) {
-        if (j - begin > options_.max_element_bytes) {
-            out.status = Status::too_large;
-            advance(begin + u_);
+        const bool too_large = j - begin > options_.max_element_bytes;
+        if (too_large || tags > options_.max_element_tags) {
+            out.status = too_large ? Status::too_large : Status::too_many_tags;
+            if (options_.nested) skip_element(j, depth);
+            else advance(begin + u_);
             out.end_line = line_;
             return true;
         }
@@ -368,6 +371,10 @@ bool ElementScanner::next(Element& out) {
             if (!fill()) continue;
             continue;
         }
+        if (k != counted) {   // a tag seen again after more data was read counts once
+            ++tags;
+            counted = k;
+        }
         if (c == 1) {
             if (!options_.nested) return finish(Status::unterminated, k);
             ++depth;
@@ -380,6 +387,50 @@ bool ElementScanner::next(Element& out) {
                 continue;
             }
             if (--depth == 0) return finish(Status::complete, gt + u_);
+            j = gt + u_;
+            continue;
+        }
+        j = k + u_;
+    }
+}
+
+void ElementScanner::skip_element(size_t j, int depth) {
+    for (;;) {
+        const size_t k = find_lt(j);
+        if (k == std::string::npos) {
+            advance(buf_.size() - (buf_.size() - pos_) % u_);
+            compact();
+            if (!fill()) return;
+            j = pos_;
+            continue;
+        }
+        const int c = classify(k);
+        if (c < 0) {   // the tag needs more data: keep it, drop what is before it
+            advance(k);
+            compact();
+            fill();   // at EOF classify() decides without more data
+            j = pos_;
+            continue;
+        }
+        if (c == 1) {
+            ++depth;
+        } else if (c == 2) {
+            size_t gt = k;
+            while (gt + u_ <= buf_.size() && unit(gt) != '>') gt += u_;
+            if (gt + u_ > buf_.size()) {
+                advance(k);
+                compact();
+                if (!fill()) {
+                    advance(buf_.size() - (buf_.size() - pos_) % u_);
+                    return;
+                }
+                j = pos_;
+                continue;
+            }
+            if (--depth == 0) {
+                advance(gt + u_);
+                return;
+            }
             j = gt + u_;
             continue;
         }

@@ -87,12 +87,16 @@ public:
         std::string_view name;           // "Event" or "Obj"
         bool nested = false;             // the element may contain elements of the same name (CLIXML Obj)
         size_t max_element_bytes = 32u << 20;
+        // Tags inside one element: what pugixml turns into nodes (about 60 bytes each) and the
+        // parsers into fields. A real event or object has a few hundred.
+        size_t max_element_tags = 100000;
     };
     enum class Status {
         complete,       // <name ...> ... </name>
         unterminated,   // another <name> started before this one closed (non-nested only)
         truncated,      // the file ended inside the element
         too_large,      // longer than max_element_bytes; skipped
+        too_many_tags,  // more than max_element_tags tags; skipped
     };
     struct Element {
         Status status = Status::complete;
@@ -115,6 +119,9 @@ private:
     size_t find_lt(size_t from) const;                  // next '<' unit at/after from, or npos
     void advance(size_t to);                            // moves pos_, counting newlines
     void compact();
+    // Moves past the end of a nested element being skipped (`depth` levels open at buf_[j]) without
+    // keeping its bytes: the elements inside go with it instead of being scanned again one by one.
+    void skip_element(size_t j, int depth);
     void decode(size_t begin, size_t end, std::string& out) const;
     // Classifies the tag at i ('<'): 1 start of `name`, 2 end of `name`, 3 self-closing start,
     // 0 other, -1 needs more data.

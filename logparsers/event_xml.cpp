@@ -50,11 +50,22 @@ bool has_element_child(const pugi::xml_node& n) {
     return false;
 }
 
-void add_user_data(EventRecordBuilder& b, const pugi::xml_node& n) {
-    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-        if (c.type() != pugi::node_element) continue;
-        if (has_element_child(c)) add_user_data(b, c);
-        else b.add_data(local_name(c), text_of(c), true);
+// The leaves of <UserData>, in document order, as named data. Iterative: the nesting comes from
+// the input and a recursive walk would overflow the stack (75,000 levels fit in 500 KB).
+void add_user_data(EventRecordBuilder& b, const pugi::xml_node& user_data) {
+    pugi::xml_node c = user_data.first_child();
+    while (c) {
+        if (c.type() == pugi::node_element && has_element_child(c)) {
+            c = c.first_child();
+            continue;
+        }
+        if (c.type() == pugi::node_element) b.add_data(local_name(c), text_of(c), true);
+        // Next in document order, climbing back up no further than <UserData>.
+        while (c && !c.next_sibling()) {
+            c = c.parent();
+            if (c == user_data) c = pugi::xml_node();
+        }
+        if (c) c = c.next_sibling();
     }
 }
 
@@ -132,9 +143,12 @@ public:
         };
         while (scanner.next(el)) {
             using St = ElementScanner::Status;
-            if (el.status == St::too_large) {
+            if (el.status == St::too_large || el.status == St::too_many_tags) {
                 ++bad;
-                error(el.line, 0, fmt::format("event at byte offset {} is larger than 32 MiB; skipped", el.offset));
+                error(el.line, 0,
+                      el.status == St::too_large
+                          ? fmt::format("event at byte offset {} is larger than 32 MiB; skipped", el.offset)
+                          : fmt::format("event at byte offset {} holds more than 100000 elements; skipped", el.offset));
                 continue;
             }
             if (el.status == St::unterminated) {

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -146,20 +147,27 @@ struct Slot {
     std::string bytes;
     evtx::ChunkOutput out;
     uint64_t index = 0;
-    bool ready = false;   // decoded, waiting to be emitted
+    size_t accounted = 0;   // out.bytes() counted in the bytes in flight while it waits to be emitted
+    bool ready = false;     // decoded, waiting to be emitted
 };
 
+// A slot keeps its buffers for the next chunk unless a chunk made them this large.
+constexpr size_t kKeepSlotBytes = 4u << 20;
+
 // The calling thread reads chunks into free slots (up to threads x chunks_in_flight_per_thread
-// ahead of emission), workers decode them in any order, and the calling thread emits them in
+// ahead of emission, and only while the decoded output waiting to be emitted is below
+// max_bytes_in_flight), workers decode them in any order, and the calling thread emits them in
 // file order, which frees their slots for the next reads. Workers start only once two chunks are
 // queued, so one-chunk files and threads == 1 decode on the calling thread without a pool.
 template <class Decode, class Emit>
-void run_pipeline(ChunkReader& reader, unsigned threads, unsigned per_thread, Decode decode, Emit emit) {
+void run_pipeline(ChunkReader& reader, unsigned threads, unsigned per_thread, size_t max_bytes_in_flight,
+                  Decode decode, Emit emit) {
     const size_t window = threads <= 1 ? 1 : size_t{threads} * std::max(1u, per_thread);
     std::vector<Slot> slots(window);
     std::mutex mutex;
     std::condition_variable work_cv, done_cv;
     uint64_t next_read = 0, next_claim = 0, next_emit = 0;   // next_claim only with the pool
+    size_t in_flight = 0;                                    // decoded bytes not yet emitted
     bool stop = false, eof = false;
     evtx::ChunkDecoder own_decoder;   // the calling thread's, while there is no pool
     std::vector<std::thread> pool;
@@ -179,6 +187,8 @@ void run_pipeline(ChunkReader& reader, unsigned threads, unsigned per_thread, De
             {
                 std::lock_guard lock(mutex);
                 slot.ready = true;
+                slot.accounted = slot.out.bytes();
+                in_flight += slot.accounted;
             }
             done_cv.notify_one();
         }
@@ -192,10 +202,14 @@ void run_pipeline(ChunkReader& reader, unsigned threads, unsigned per_thread, De
         for (auto& t : pool) t.join();
         pool.clear();
     };
+    auto room = [&] {
+        std::lock_guard lock(mutex);
+        return in_flight <= max_bytes_in_flight;
+    };
     try {
         for (;;) {
             // Fill every free slot. A slot is free once emitted; only this thread frees slots.
-            while (!eof && next_read - next_emit < window) {
+            while (!eof && next_read - next_emit < window && room()) {
                 Slot& slot = slots[next_read % window];
                 if (!reader.next(slot.bytes)) {
                     eof = true;
@@ -212,7 +226,13 @@ void run_pipeline(ChunkReader& reader, unsigned threads, unsigned per_thread, De
             if (next_emit == next_read) break;
             if (pool.empty() && threads > 1 && next_read - next_emit >= 2) {
                 next_claim = next_emit;
-                for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+                try {
+                    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+                } catch (const std::system_error&) {
+                    // No thread to be had (a process or memory limit): the threads started, or
+                    // this one alone, decode the rest.
+                    if (pool.empty()) threads = 1;
+                }
             }
             Slot& slot = slots[next_emit % window];
             if (pool.empty()) {
@@ -225,8 +245,11 @@ void run_pipeline(ChunkReader& reader, unsigned threads, unsigned per_thread, De
             {
                 std::lock_guard lock(mutex);
                 slot.ready = false;
+                in_flight -= slot.accounted;
+                slot.accounted = 0;
                 ++next_emit;
             }
+            if (slot.out.bytes() > kKeepSlotBytes) slot.out = evtx::ChunkOutput{};
         }
     } catch (...) {
         shutdown();   // a sink that throws (e.g. broken pipe) must not leave workers running
@@ -242,6 +265,12 @@ public:
     bool sniff(const SniffInput& in) const override { return in.raw_head.substr(0, 8) == kFileSignature; }
     void parse(ByteSource& source, const std::string& path, RecordSink& sink, DiagSink& diags) const override {
         parse_evtx(source, path, sink, diags, options_);
+    }
+    void parse_with(ByteSource& source, const std::string& path, RecordSink& sink, DiagSink& diags,
+                    const ParseOptions& parse_options) const override {
+        EvtxOptions options = options_;
+        if (parse_options.threads) options.threads = parse_options.threads;
+        parse_evtx(source, path, sink, diags, options);
     }
 
 private:
@@ -323,12 +352,14 @@ EvtxStats parse_evtx(ByteSource& source, const std::string& path, RecordSink& si
     const unsigned threads = options.threads ? options.threads : hw;
     Emitter emitter(path, sink, diags, stats, declared, options.raw_xml);
     ChunkReader reader(source, options.max_file_bytes, emitter);
+    evtx::FileWorkBudget budget(options.work);
     run_pipeline(
-        reader, threads, options.chunks_in_flight_per_thread,
+        reader, threads, options.chunks_in_flight_per_thread, options.max_bytes_in_flight,
         [&](evtx::ChunkDecoder& decoder, const std::string& bytes, uint64_t i, evtx::ChunkOutput& out) {
             const uint64_t offset = evtx::kFileHeaderBlock + i * evtx::kChunkSize;
             try {
-                decoder.decode(reinterpret_cast<const uint8_t*>(bytes.data()), evtx::kChunkSize, offset, i, dirty, out);
+                decoder.decode(reinterpret_cast<const uint8_t*>(bytes.data()), evtx::kChunkSize, offset, i, dirty, out,
+                               &budget);
             } catch (const std::exception& e) {   // only resource exhaustion; data errors are diagnostics
                 out.clear();
                 out.diags.push_back({DiagSeverity::error, offset, fmt::format("chunk {}: {}", i, e.what())});

@@ -6,18 +6,23 @@
 #include <memory>
 #include <string>
 
+#include "evtx_output.hpp"
 #include "parser.hpp"
 
 namespace extriage {
 
 struct EvtxOptions {
     unsigned threads = 0;                  // 0: std::thread::hardware_concurrency()
-    unsigned chunks_in_flight_per_thread = 4;   // bounds memory: threads x this many chunks read but not yet emitted
+    unsigned chunks_in_flight_per_thread = 4;   // chunks read but not yet emitted: threads x this many at most
+    // ... and their decoded output: no chunk is read while this much waits to be emitted, so memory is
+    // about this plus one chunk's output (evtx::kMaxChunkOutput) per thread, however chunks expand.
+    size_t max_bytes_in_flight = size_t{64} << 20;
     uint64_t max_file_bytes = uint64_t{4} << 30;
     // Record::raw is the one-line summary people read in evidence ("time  Provider EventID
     // (record N)  message", event_message.hpp); true: the decoded event XML instead (decoder tests,
     // evtx_dump --full).
     bool raw_xml = false;
+    evtx::WorkAllowance work;              // CPU and output one file may cost, per chunk read
 };
 
 struct EvtxStats {

@@ -54,6 +54,7 @@ public:
     bool decode(uint32_t begin, uint32_t end, XmlHandler& handler);
     const BinXmlError& error() const { return error_; }
     void set_limits(const BinXmlLimits& limits) { limits_ = limits; }
+    uint64_t ops_used() const { return ops_run_; }   // BinXML operations of the last decode()
 
     struct Op;
     struct Template;

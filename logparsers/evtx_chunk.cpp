@@ -19,7 +19,6 @@ constexpr uint32_t kChunkHeaderSize = 512;
 constexpr uint32_t kRecordHeaderSize = 24;
 constexpr uint32_t kRecordMinSize = kRecordHeaderSize + 4;
 constexpr uint32_t kRecordMagic = 0x00002a2a;          // "**\0\0"
-constexpr size_t kMaxChunkOutput = 256u << 20;        // keeps TextRef offsets far below 4 GiB
 
 uint32_t resync(const uint8_t* chunk, uint32_t from, uint32_t end) {
     for (uint32_t pos = from; pos + kRecordMinSize <= end; ++pos)
@@ -46,7 +45,7 @@ std::string printable_signature(const uint8_t* p) {
 }  // namespace
 
 void ChunkDecoder::decode(const uint8_t* chunk, uint32_t size, uint64_t file_offset, uint64_t index,
-                          bool stale_checksums_expected, ChunkOutput& out) {
+                          bool stale_checksums_expected, ChunkOutput& out, FileWorkBudget* budget) {
     out.clear();
     auto diag = [&](DiagSeverity severity, uint64_t chunk_offset, std::string message) {
         out.diags.push_back({severity, file_offset + chunk_offset, std::move(message)});
@@ -118,7 +117,17 @@ void ChunkDecoder::decode(const uint8_t* chunk, uint32_t size, uint64_t file_off
             pos = resync(chunk, pos + 1, end);
             continue;
         }
+        if (budget && budget->spent(index)) {
+            diag(DiagSeverity::error, pos,
+                 fmt::format("chunk {}: the file's decoding budget is spent ({} BinXML operations, {} MiB of output "
+                             "so far); the rest of the chunk is skipped",
+                             index, budget->ops.load(), budget->output.load() >> 20));
+            ++out.bad;
+            out.budget_spent = true;
+            break;
+        }
         const uint64_t id = load_u64(chunk + pos + 8);
+        const size_t arena_before = out.arena.size();
         builder_.begin(file_offset + pos, id, load_u64(chunk + pos + 16));
         const bool decoded = binxml_.decode(pos + kRecordHeaderSize, pos + rsize - 4, builder_);
         if (unsealed && !(decoded && builder_.xml_record_id_is(id))) {
@@ -143,6 +152,10 @@ void ChunkDecoder::decode(const uint8_t* chunk, uint32_t size, uint64_t file_off
             diag(DiagSeverity::error, e.offset,
                  fmt::format("record {}: {}; record skipped", id, e.message));
             ++out.bad;
+        }
+        if (budget) {
+            budget->ops.fetch_add(binxml_.ops_used(), std::memory_order_relaxed);
+            budget->output.fetch_add(out.arena.size() - arena_before, std::memory_order_relaxed);
         }
         pos += rsize;
         if (out.arena.size() > kMaxChunkOutput) {

@@ -12,6 +12,15 @@
 
 namespace extriage::evtx {
 
+// The work one file may cost (see FileWorkBudget in evtx_chunk.hpp): a base plus an allowance per
+// chunk read, in BinXML operations and in bytes of decoded output. Real logs (the shared corpus'
+// Security, System, Sysmon, CAPI2 and RDP logs) use at most 20,000 operations and 230 KB of
+// output per chunk: the allowance is about 12 and 9 times that.
+struct WorkAllowance {
+    uint64_t ops_base = 8u << 20, ops_per_chunk = 256u << 10;
+    uint64_t output_base = 64u << 20, output_per_chunk = 2u << 20;
+};
+
 struct TextRef {
     uint32_t pos = 0;
     uint32_t len = 0;
@@ -44,6 +53,12 @@ struct ChunkOutput {
     uint64_t good = 0, bad = 0;
     bool decoded = false;     // the chunk had a valid header and was decoded
     bool zeroed = false;      // the chunk is all zeros where its signature should be (never used)
+    bool budget_spent = false;   // decoding stopped: the file's work budget was spent
+
+    // Memory held, for the bound on decoded output in flight.
+    size_t bytes() const {
+        return arena.capacity() + records.capacity() * sizeof(OutRecord) + fields.capacity() * sizeof(OutField);
+    }
 
     TextRef store(std::string_view s) {
         TextRef r{static_cast<uint32_t>(arena.size()), static_cast<uint32_t>(s.size())};
@@ -57,7 +72,7 @@ struct ChunkOutput {
         fields.clear();
         diags.clear();
         good = bad = 0;
-        decoded = zeroed = false;
+        decoded = zeroed = budget_spent = false;
     }
 };
 

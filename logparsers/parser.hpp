@@ -19,6 +19,10 @@ struct SniffInput {
     std::string_view file_name;    // last path component, for tie-breaking only
 };
 
+struct ParseOptions {
+    unsigned threads = 0;          // threads a parser may use; 0: the core count
+};
+
 class Parser {
 public:
     virtual ~Parser() = default;
@@ -27,6 +31,13 @@ public:
     virtual bool sniff(const SniffInput& in) const = 0;
     // Parses the whole input, calling sink.on_file_begin/on_record/on_segment_end/on_file_end.
     virtual void parse(ByteSource& source, const std::string& path, RecordSink& sink, DiagSink& diags) const = 0;
+    // The same, within the resources the run allows (analyze --threads reaches the EVTX decoder's
+    // pool; batch triage gives each bundle one thread). Parsers that use one thread need not care.
+    virtual void parse_with(ByteSource& source, const std::string& path, RecordSink& sink, DiagSink& diags,
+                            const ParseOptions& options) const {
+        (void)options;
+        parse(source, path, sink, diags);
+    }
 };
 
 // All parsers, in a fixed order (see registry.cpp). Sniffing tries them in this order.

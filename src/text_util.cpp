@@ -1,6 +1,8 @@
 // Text helpers (see the header).
 #include "text_util.hpp"
 
+#include "terminal_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -66,30 +68,11 @@ std::string one_line(std::string_view s, size_t max, bool at_sentence) {
 }
 
 std::string printable(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c == '\t') {
-            out += ' ';
-            ++i;
-            continue;
-        }
-        size_t n = utf8_length(s, i);
-        const bool c0 = n == 1 && (c < 0x20 || c == 0x7F);
-        const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
-        if (n == 0 || c0) {
-            out += fmt::format("\\x{:02X}", c);
-            ++i;
-        } else if (c1) {
-            out += fmt::format("\\x{:02X}", static_cast<unsigned char>(s[i + 1]));
-            i += 2;
-        } else {
-            out.append(s.substr(i, n));
-            i += n;
-        }
-    }
-    return out;
+    // One escaping helper for terminal output (terminal_text.hpp); a tab is shown as a space.
+    if (s.find('\t') == std::string_view::npos) return escape_for_terminal(s);
+    std::string spaced(s);
+    std::replace(spaced.begin(), spaced.end(), '\t', ' ');
+    return escape_for_terminal(spaced);
 }
 
 }  // namespace extriage

@@ -15,8 +15,8 @@ bool iequals(std::string_view a, std::string_view b);
 // sentence ("...done. "), then the last space, when that keeps at least half of `max`.
 std::string one_line(std::string_view s, size_t max, bool at_sentence = false);
 
-// Text from an input made safe for a terminal: C0 and C1 control characters (ESC, CSI, BEL...)
-// and DEL are shown as "\xNN" (tab as a space), invalid UTF-8 bytes as "\xNN"; the rest is kept.
+// Text from an input made safe for a terminal: escape_for_terminal (terminal_text.hpp), with a
+// tab shown as a space.
 std::string printable(std::string_view s);
 
 }  // namespace extriage

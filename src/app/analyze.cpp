@@ -1,6 +1,7 @@
 // Analysis driver.
 #include "app/analyze.hpp"
 
+#include "memory_reserve.hpp"
 #include "advice/builds.hpp"
 #include "advice/knowledge.hpp"
 
@@ -16,6 +17,7 @@
 #include "advice/outcome.hpp"
 #include "advice/shipped_data.hpp"
 #include "civil_time.hpp"
+#include "memory_reserve.hpp"
 #include "inputs/bundle.hpp"
 #include "engine/prematch_pipeline.hpp"
 #include "engine/state_facts.hpp"
@@ -62,23 +64,35 @@ AnalysisResult analyze_inputs(const std::vector<InputFile>& inputs, const RuleSe
     RecordSink& into_engine = pipeline ? static_cast<RecordSink&>(*pipeline) : engine;
     for (const auto& input : inputs) {
         size_t diags_before = diags.size();
+        size_t kept_before = diags.kept();
         uint64_t records_before = engine.records_seen();
         ServerProbe probe(into_engine);   // notes the server the records name, for inputs whose path does not
+        ParseOptions parse_options;
+        parse_options.threads = threads;
         try {
             auto source = input.open();
-            input.parser->parse(*source, input.display_path, probe, diags);
+            input.parser->parse_with(*source, input.display_path, probe, diags, parse_options);
+            check_memory_reserve();
         } catch (const InputError& e) {
             diags.error_at_line(input.display_path, 0, e.what(), std::string(input.parser->name()));
             // The parser may have stopped mid-file: close the file so its findings still count.
             into_engine.on_file_end(input.display_path);
         } catch (const std::bad_alloc&) {
+            // What the file held is freed by now; with no memory to set aside again, the run cannot go on.
+            if (!rearm_memory_reserve()) throw;
             diags.error_at_line(input.display_path, 0, "out of memory while parsing this file", std::string(input.parser->name()));
+            into_engine.on_file_end(input.display_path);
+        } catch (const std::exception& e) {
+            // Resources rather than data (no thread to be had, a broken pipe): this file stops,
+            // the other inputs are still read.
+            diags.error_at_line(input.display_path, 0, fmt::format("stopped reading this file: {}", e.what()),
+                                std::string(input.parser->name()));
             into_engine.on_file_end(input.display_path);
         }
         const uint64_t records = engine.records_seen() - records_before;
         // A file that yielded records was read: a record or chunk skipped inside it is a warning,
         // not an input error. Only a file that yields nothing keeps its errors (exit code 2).
-        if (records > 0) diags.downgrade_errors(diags_before, input.display_path);
+        if (records > 0) diags.downgrade_errors(kept_before, input.display_path);
         result.files.push_back({input.display_path, std::string(input.parser->name()), records,
                                 diags.size() - diags_before, input.server.empty() ? probe.server() : input.server,
                                 probe.channel(), probe.last_time_ms(), probe.last_time_is_utc()});

@@ -18,6 +18,7 @@
 #include "inputs/archive.hpp"
 #include "inputs/bundle.hpp"
 #include "advice/knowledge.hpp"
+#include "memory_reserve.hpp"
 #include "text_util.hpp"
 #include "platform/console.hpp"
 #include "platform/files.hpp"
@@ -52,7 +53,10 @@ struct Child {
     bool is_dir = false;
 };
 
-void expand_one(const std::string& path, bool top, DiagSink& diags, std::vector<std::string>& out) {
+// Date folders inside date folders are looked through no deeper than this.
+constexpr int kMaxDateFolderDepth = 8;
+
+void expand_one(const std::string& path, bool top, DiagSink& diags, std::vector<std::string>& out, int depth = 0) {
     std::error_code ec;
     const auto kind = platform::file_kind(path, ec);
     if (ec || kind == platform::FileKind::missing) {
@@ -95,7 +99,7 @@ void expand_one(const std::string& path, bool top, DiagSink& diags, std::vector<
     for (size_t i = 0; i < children.size(); ++i) {
         const auto& c = children[i];
         if (c.is_dir) {
-            if (is_date_folder(c.name)) expand_one(c.path, false, diags, out);
+            if (is_date_folder(c.name) && depth < kMaxDateFolderDepth) expand_one(c.path, false, diags, out, depth + 1);
             else out.push_back(c.path);
         } else if (looks_like_zip(heads[i]) || identify(heads[i], c.name)) {
             out.push_back(c.path);
@@ -131,7 +135,7 @@ public:
         ++done_;
         std::string name = platform::path_to_u8(platform::u8_to_path(path).filename());
         if (name.empty()) name = path;
-        platform::write_text(stderr, fmt::format("\r[{}/{}] {}\x1b[K", done_, total_, name));
+        platform::write_text(stderr, fmt::format("\r[{}/{}] {}\x1b[K", done_, total_, printable(name)));
     }
     void finish() {
         if (enabled_) platform::write_text(stderr, "\r\x1b[K");
@@ -175,6 +179,7 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
             try {
                 b.analysis = analyze_paths({bundles[i]}, rules, diags, analyze);
             } catch (const std::bad_alloc&) {
+                rearm_memory_reserve();   // the bundle's memory is freed: the next bundle gets a reserve again
                 diags.error_at_line(b.path, 0, "out of memory while analysing this bundle", kOrigin);
             } catch (const std::exception& e) {
                 diags.error_at_line(b.path, 0, e.what(), kOrigin);
@@ -188,8 +193,10 @@ BatchResult run_batch(const std::vector<std::string>& paths, const RuleSet& rule
 
     const unsigned jobs = threads_or_cores(options.jobs);
     size_t threads_wanted = std::min<size_t>(jobs, bundles.size());
-    // Bundles in parallel already keep the cores busy: no second thread inside each analysis.
-    if (threads_wanted > 1) analyze.threads = 1;
+    // Bundles in parallel keep the cores busy: each analysis, its rule matching and its EVTX
+    // decoding stay on one thread (a decoder pool per bundle, times the bundles in parallel, would
+    // multiply the threads and the decoded chunks in flight).
+    analyze.threads = 1;
     std::vector<std::thread> threads;
     for (size_t t = 1; t < threads_wanted; ++t) {
         try {
@@ -220,16 +227,24 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
             if (auto stale = stale_table_warning(*table, *today))
                 std::fprintf(stderr, "%s\n", Diagnostic{DiagSeverity::warning, build_table_display(options.analyze.data_dir), 0, 0, 0, false, *stale, "versions"}.format().c_str());
     }
-    size_t errors = 0;
+    size_t errors = 0, printed = 0, unprinted = 0;
     std::string diag_text;
+    // Each bundle's sink already keeps a bounded number; the run as a whole prints no more than this.
+    constexpr size_t kMaxPrinted = 5000;
+    auto print = [&](const Diagnostic& d) {
+        if (printed++ < kMaxPrinted) diag_text += d.format() + "\n";
+        else ++unprinted;
+    };
     for (const auto& d : result.diagnostics) {
-        diag_text += d.format() + "\n";
+        print(d);
         errors += d.severity == DiagSeverity::error;
     }
     for (const auto& b : result.bundles) {
-        for (const auto& d : b.diagnostics) diag_text += d.format() + "\n";
+        for (const auto& d : b.diagnostics) print(d);
         errors += b.errors;
     }
+    if (unprinted)
+        diag_text += fmt::format("extriage: {} more diagnostic(s) suppressed (at most {} are printed per run)\n", unprinted, kMaxPrinted);
     platform::write_text(stderr, diag_text);
     if (errors) return 2;
     if (command.fail_on) {

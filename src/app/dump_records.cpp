@@ -7,21 +7,13 @@
 
 #include "inputs/discover.hpp"
 #include "report/report.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
 namespace {
 
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\t') out += "\\t";
-        else out += c;
-    }
-    return out;
-}
+std::string escape(std::string_view s) { return escape_for_terminal(s); }
 
 // Writes each record as soon as it arrives: a 200 MB log must not be held in memory as text.
 class DumpSink final : public RecordSink {
@@ -33,7 +25,7 @@ public:
         out.clear();
     }
     void on_file_begin(std::string_view path, std::string_view parser) override {
-        out += fmt::format("file {} parser {}\n", path, parser);
+        out += fmt::format("file {} parser {}\n", escape(path), parser);
         flush();
     }
     void on_record(const Record& r) override {

@@ -26,6 +26,8 @@
 #include "platform/process.hpp"
 #include "report/report.hpp"
 #include "report/rules_list.hpp"
+#include "memory_reserve.hpp"
+#include "terminal_text.hpp"
 
 using namespace extriage;
 
@@ -35,7 +37,7 @@ constexpr int kExitFindings = 1;
 constexpr int kExitError = 2;
 
 // Writes all of `s` to stdout; a closed pipe (`| head`) is not an error.
-bool write_stdout(const std::string& s) { return platform::write_text(stdout, s); }
+bool write_stdout(std::string_view s) { return platform::write_text(stdout, s); }
 
 void print_diags(const std::vector<Diagnostic>& diags) {
     std::string text;
@@ -88,6 +90,7 @@ int main(int argc, char** argv) {
 #ifdef SIGPIPE
     std::signal(SIGPIPE, SIG_IGN);   // Windows has none: a write to a closed pipe just fails
 #endif
+    install_memory_reserve();   // out of memory becomes a clear error, not an abort (memory_reserve.hpp)
     CLI::App app{"extriage: explains why an Exchange Server setup, CU or SU install failed, and what to do."};
     app.allow_windows_style_options(false);   // CLI11's default on Windows: "/path" arguments would be taken as options
     app.require_subcommand(1);
@@ -311,11 +314,11 @@ int main(int argc, char** argv) {
         ropts.min_severity = *parse_level(min_severity);
         auto diag_list = diags.snapshot();
         if (format == "json") {
-            write_stdout(render_json(result, diag_list, ropts));
+            write_json(result, diag_list, ropts, write_stdout);
             print_diags(diag_list);
         } else {
             ropts.color = use_color(color);
-            write_stdout(render_text(result, {}, ropts));
+            write_text(result, {}, ropts, write_stdout);
             print_diags(diag_list);
         }
         if (diags.error_count()) return kExitError;
@@ -325,8 +328,12 @@ int main(int argc, char** argv) {
                 if (f->severity >= threshold) return kExitFindings;
         }
         return 0;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "extriage: error: out of memory while analysing the inputs or writing the report; "
+                             "try fewer inputs at once\n");
+        return kExitError;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "extriage: error: %s\n", e.what());
+        std::fprintf(stderr, "extriage: error: %s\n", escape_for_terminal(e.what()).c_str());
         return kExitError;
     }
 }

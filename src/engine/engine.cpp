@@ -53,6 +53,20 @@ void record_text_into(const Record& rec, std::string& out) {
     out.assign(rec.text.substr(0, cut));
 }
 
+// A capture can be a whole 16 MiB line, and a message repeats its facts: both are capped, with
+// the full length stated, so one record cannot blow up every report that shows the finding.
+constexpr size_t kMaxFactBytes = 4096;
+constexpr size_t kMaxMessageBytes = 16384;
+
+void cap_text(std::string& s, size_t max) {
+    if (s.size() <= max) return;
+    const size_t total = s.size();
+    size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;   // keep UTF-8 whole
+    s.resize(cut);
+    s += fmt::format("… ({} bytes in all)", total);
+}
+
 // Parses "15.2.1118.20" into numbers; missing parts are 0. False if not a version.
 bool parse_version(std::string_view s, std::array<long, 4>& out) {
     out = {0, 0, 0, 0};
@@ -170,12 +184,36 @@ struct Engine::ScopeState {
     std::vector<std::map<const Condition*, SequenceState>> sequences;
     std::vector<std::map<std::string, PendingEach>> each;       // [rule] dedupe key -> finding
     bool touched = false;
+    // Rules whose state changed since the last reset: a log with a million short setup runs
+    // resets the run state a million times, and most runs touch few of the rules.
+    std::vector<int> dirty;
+    std::vector<char> is_dirty;
+
+    void mark(int rule) {
+        touched = true;
+        if (!is_dirty[static_cast<size_t>(rule)]) {
+            is_dirty[static_cast<size_t>(rule)] = 1;
+            dirty.push_back(rule);
+        }
+    }
 
     void reset(const RuleSet& rs) {
-        leaves.assign(rs.rules().size(), {});
-        sequences.assign(rs.rules().size(), {});
-        each.assign(rs.rules().size(), {});
-        for (size_t i = 0; i < rs.rules().size(); ++i) leaves[i].resize(rs.rules()[i]->leaves.size());
+        if (leaves.size() != rs.rules().size()) {
+            leaves.assign(rs.rules().size(), {});
+            sequences.assign(rs.rules().size(), {});
+            each.assign(rs.rules().size(), {});
+            is_dirty.assign(rs.rules().size(), 0);
+            for (size_t i = 0; i < rs.rules().size(); ++i) leaves[i].resize(rs.rules()[i]->leaves.size());
+        } else {
+            for (int r : dirty) {
+                const auto i = static_cast<size_t>(r);
+                for (LeafState& ls : leaves[i]) ls = LeafState{};
+                sequences[i].clear();
+                each[i].clear();
+                is_dirty[i] = 0;
+            }
+        }
+        dirty.clear();
         touched = false;
     }
 };
@@ -194,6 +232,8 @@ struct Engine::Impl {
     int current_segment = -1;
     int max_segment = -1;
     size_t file_first_finding = 0;
+    size_t file_first_segment = 0;
+    uint64_t runs_in_file = 0, runs_dropped = 0;
     FactList last_run_facts;
     bool oom_reported = false;
     bool in_file = false;             // between on_file_begin and on_file_end
@@ -209,6 +249,23 @@ struct Engine::Impl {
 
     static bool looks_back(const Rule& rule, const Leaf& leaf) {
         return leaf.optional && leaf.scope == Scope::file && rule.scope != Scope::file;
+    }
+
+    // Per rule: whether its condition holds when none of its leaves has a hit (a `none` of leaves).
+    // Other rules cannot fire in a scope where they have no state, and are not evaluated there.
+    std::vector<char> holds_without_hits;
+
+    static bool holds_when_empty(const Condition& c) {
+        switch (c.op) {
+            case Condition::Op::all:
+                return std::all_of(c.children.begin(), c.children.end(), [](const Condition& x) { return holds_when_empty(x); });
+            case Condition::Op::any:
+                return std::any_of(c.children.begin(), c.children.end(), [](const Condition& x) { return holds_when_empty(x); });
+            case Condition::Op::none:
+                return std::none_of(c.children.begin(), c.children.end(), [](const Condition& x) { return holds_when_empty(x); });
+            default:
+                return false;   // a leaf, a sequence or without_later needs a hit
+        }
     }
 
     Impl(const RuleSet& r, DiagSink& d, EngineOptions o) : rules(r), diags(d), options(o) {
@@ -229,6 +286,7 @@ struct Engine::Impl {
                 for (const auto& child : c.children) walk(child);
             };
             walk(rule.match);
+            holds_without_hits.push_back(holds_when_empty(rule.match));
         }
     }
 
@@ -306,7 +364,7 @@ struct Engine::Impl {
         const Leaf& leaf = rule.leaves[static_cast<size_t>(leaf_index)];
         if (leaf.scope == Scope::error && !error_seen) return;
         ScopeState& st = tracking_state(rule, leaf);
-        st.touched = true;
+        st.mark(rule_index);
         LeafState& ls = st.leaves[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
         const bool want = !ls.hit || !leaf.pick_first;
         auto [seq_cond, step] = sequence_steps[static_cast<size_t>(rule_index)][static_cast<size_t>(leaf_index)];
@@ -415,7 +473,7 @@ struct Engine::Impl {
             it = bucket.emplace(key, PendingEach{std::move(facts), std::move(evidence), 0}).first;
         }
         ++it->second.count;
-        st.touched = true;
+        st.mark(rule_index);
     }
 
     // Scratch buffers reused across records: the per-record path allocates nothing.
@@ -526,6 +584,7 @@ struct Engine::Impl {
             const Rule& rule = *rules.rules()[r];
             for (size_t l = 0; l < rule.leaves.size(); ++l)
                 if (looks_back(rule, rule.leaves[l])) looked_back.leaves[r][l] = run_state.leaves[r][l];
+            looked_back.mark(static_cast<int>(r));   // so that reset_look_back clears it
             looked_back_set[r] = 1;
         }
     }
@@ -606,6 +665,7 @@ struct Engine::Impl {
             if (ls.hit) add_captures(facts, ls.picked.captures);
         }
         add_captures(facts, rule.default_facts);
+        for (auto& kv : facts) cap_text(kv.second, kMaxFactBytes);
         auto lookup = [&](std::string_view name) -> std::optional<std::string> {
             if (name.starts_with("run.")) {
                 for (const auto& [k, v] : run_facts)
@@ -660,6 +720,7 @@ struct Engine::Impl {
         std::vector<std::string> missing;
         if (auto m = rule.message.render(shown, &missing)) {
             f.message = std::move(*m);
+            cap_text(f.message, kMaxMessageBytes);
         } else {
             // The rule put a fact that may be absent outside [[ ]]: say what the rule means
             // rather than print a gap, and tell (`extriage rules test` fails on this).
@@ -675,6 +736,7 @@ struct Engine::Impl {
             for (const auto& wording : step.alternatives)
                 if (auto text = wording.render(shown)) {
                     f.remediation.push_back(std::move(*text));
+                    cap_text(f.remediation.back(), kMaxMessageBytes);
                     break;
                 }
         f.links = rule.links;
@@ -688,7 +750,8 @@ struct Engine::Impl {
     // Evaluates the rules of the given scopes; fallback rules only when nothing else fired.
     // Extracts the captures of the deferred last hits, before anything reads LeafState::picked.
     void materialize(ScopeState& st) {
-        for (size_t r = 0; r < st.leaves.size(); ++r) {
+        for (int dirty_rule : st.dirty) {   // only rules with hits can have deferred ones
+            const auto r = static_cast<size_t>(dirty_rule);
             for (size_t l = 0; l < st.leaves[r].size(); ++l) {
                 LeafState& ls = st.leaves[r][l];
                 if (!ls.deferred.pending) continue;
@@ -725,6 +788,9 @@ struct Engine::Impl {
                                                  [](const Finding& f) { return f.severity >= Level::warning; }))
                     continue;
                 const int ri = static_cast<int>(i);
+                if (!holds_without_hits[i] && !file_state.is_dirty[i] && !run_state.is_dirty[i] &&
+                    !(has_look_back[i] && looked_back_set[i]))
+                    continue;
                 if (rule.each_match) {
                     ScopeState& st = rule.scope == Scope::file ? file_state : run_state;
                     for (auto& [key, pending] : st.each[i])
@@ -838,6 +904,8 @@ void Engine::on_file_begin(std::string_view path, std::string_view parser) {
     impl_->current_segment = -1;
     impl_->max_segment = -1;
     impl_->file_first_finding = findings_.size();
+    impl_->file_first_segment = segments_.size();
+    impl_->runs_in_file = impl_->runs_dropped = 0;
     impl_->last_run_facts.clear();
 }
 
@@ -859,8 +927,30 @@ void Engine::on_prematched_record(const Record& record, std::span<const GroupMat
     impl_->apply_matches(record, groups, hits);
 }
 
+// A log with a million setup runs keeps the last kMaxRunsKept of them (and their findings) for the
+// report, so memory and the report's size stay bounded; the latest run is what matters.
+constexpr size_t kMaxRunsKept = 1000;
+
+void Engine::drop_old_runs(size_t keep) {
+    const size_t first = impl_->file_first_segment;
+    if (segments_.size() - first <= keep) return;
+    const size_t drop = segments_.size() - first - keep;
+    segments_.erase(segments_.begin() + static_cast<std::ptrdiff_t>(first),
+                    segments_.begin() + static_cast<std::ptrdiff_t>(first + drop));
+    impl_->runs_dropped += drop;
+    const int oldest_kept = segments_[first].index;
+    auto from = findings_.begin() + static_cast<std::ptrdiff_t>(impl_->file_first_finding);
+    findings_.erase(std::remove_if(from, findings_.end(),
+                                   [&](const Finding& f) { return f.segment >= 0 && f.segment < oldest_kept; }),
+                    findings_.end());
+}
+
 void Engine::on_segment_end(const Segment& segment) {
     segments_.push_back(segment);
+    for (auto& [name, value] : segments_.back().facts) cap_text(value, kMaxFactBytes);
+    ++impl_->runs_in_file;
+    // Dropped in batches, so that keeping the last runs costs O(1) per run.
+    if (segments_.size() - impl_->file_first_segment > 2 * kMaxRunsKept) drop_old_runs(kMaxRunsKept);
     impl_->max_segment = std::max(impl_->max_segment, segment.index);
     impl_->evaluate(true, segment.facts, segment.index, findings_);
     impl_->carry_look_back();
@@ -875,6 +965,12 @@ void Engine::on_file_end(std::string_view) {
     // Parsers without segments (event logs): the run scope is the whole file.
     if (impl_->run_state.touched) impl_->evaluate(true, impl_->last_run_facts, -1, findings_);
     impl_->evaluate(false, impl_->last_run_facts, -1, findings_);
+    drop_old_runs(kMaxRunsKept);
+    if (impl_->runs_dropped)
+        impl_->diags.report({DiagSeverity::note, impl_->path, 0, 0, 0, false,
+                             fmt::format("{} runs: only the last {} (and their findings) are kept for the report",
+                                         impl_->runs_in_file, kMaxRunsKept),
+                             "engine"});
     for (size_t i = impl_->file_first_finding; i < findings_.size(); ++i)
         findings_[i].latest = findings_[i].segment < 0 || findings_[i].segment == impl_->max_segment;
     impl_->run_state.reset(impl_->rules);

@@ -107,6 +107,7 @@ public:
 
 private:
     void count_record(const Record& record);
+    void drop_old_runs(size_t keep);   // of the current file, with their findings
 
     struct ScopeState;
     struct Impl;

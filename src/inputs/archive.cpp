@@ -13,15 +13,21 @@
 // directory to seek with when streamed).
 //
 // Every byte extriage decompresses goes through an EntryReader, which enforces the per-member
-// size cap and the compression-ratio guard on what is actually produced (declared sizes can
-// lie). Entries whose size is unknown (streamed zips with data descriptors) are drained through
-// an EntryReader too, because libarchive would otherwise skip them by inflating them unchecked.
+// size cap, the member's declared size and the compression-ratio guard on what is actually
+// produced (declared sizes can lie), and counts it against --max-total-size: the walk counts
+// every byte it inflates (sniffed heads, nested zips read through, members drained) plus the
+// sizes it promises to parsers; the parsers' reads (and the nested zips skipped through to reach
+// their members) are counted again, by the session, against the same limit. Entries whose size
+// is unknown (streamed zips with data descriptors) are drained through an EntryReader too,
+// because libarchive would otherwise skip them by inflating them unchecked. Before the walk, the
+// central directory is checked for members whose data overlap (zip_layout.hpp).
 #include "inputs/archive.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,6 +38,7 @@
 
 #include "inputs/bundle.hpp"
 #include "inputs/discover.hpp"
+#include "inputs/zip_layout.hpp"
 #include "platform/files.hpp"
 #include "platform/utf8_path.hpp"
 
@@ -51,7 +58,9 @@ using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 
 std::string la_error(archive* a) {
     const char* s = archive_error_string(a);
-    return s && *s ? s : "unknown libarchive error";
+    std::string out = s && *s ? s : "unknown libarchive error";
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ')) out.pop_back();
+    return out;
 }
 
 // Opens a zip file by its UTF-8 name (libarchive's char* open takes the ANSI code page on Windows).
@@ -84,10 +93,24 @@ uint64_t position(archive* a) {
     return p > 0 ? static_cast<uint64_t>(p) : 0;
 }
 
+std::string total_limit_message(uint64_t limit) {
+    return fmt::format("member would take the archive's decompressed total over the --max-total-size limit of {}; "
+                       "refused",
+                       human_size(limit));
+}
+
+// Decompressed bytes counted against --max-total-size (see the top of the file).
+struct InflateBudget {
+    uint64_t limit = 0;
+    uint64_t used = 0;
+};
+
 // Reads the current entry's data, enforcing the per-member caps on the bytes it produces.
 class EntryReader {
 public:
-    EntryReader(archive* a, const ArchiveLimits& limits) : a_(a), limits_(limits), start_(position(a)) {}
+    // `declared`: the size the entry's header gives, if any; `budget`: counts what is produced.
+    EntryReader(archive* a, const ArchiveLimits& limits, InflateBudget* budget, std::optional<uint64_t> declared)
+        : a_(a), limits_(limits), budget_(budget), declared_(declared), start_(position(a)) {}
 
     // Bytes read (> 0), 0 at the end of the entry, -1 on an error or a refusal (see error()).
     la_ssize_t read(void* buffer, size_t n) {
@@ -103,6 +126,16 @@ public:
             return 0;
         }
         produced_ += static_cast<uint64_t>(k);
+        if (declared_ && produced_ > *declared_) {
+            refused_ = true;
+            error_ = fmt::format("member holds more data than the {} its header declares; refused", human_size(*declared_));
+            return -1;
+        }
+        if (budget_ && (budget_->used += static_cast<uint64_t>(k)) > budget_->limit) {
+            refused_ = true;
+            error_ = total_limit_message(budget_->limit);
+            return -1;
+        }
         if (produced_ > limits_.max_entry_size) {
             refused_ = true;
             error_ = fmt::format("member is larger than the --max-entry-size limit of {}; refused",
@@ -145,6 +178,8 @@ public:
 private:
     archive* a_;
     const ArchiveLimits& limits_;
+    InflateBudget* budget_;
+    std::optional<uint64_t> declared_;
     uint64_t start_;
     uint64_t produced_ = 0;
     bool eof_ = false;
@@ -193,13 +228,15 @@ struct Level {
     ArchivePtr a;
     std::optional<EntryReader> entry;         // data of the current entry
     int64_t index = -1;                       // current entry; -1 before the first header
+    std::optional<uint64_t> declared;         // the current entry's declared size
     bool touched = false;                     // the current entry's data has been read from
 };
 
 // A chain of open archives positioned on one member, able to move forward to later members.
 class ArchiveCursor {
 public:
-    ArchiveCursor(std::string fs_path, const ArchiveLimits& limits) : fs_path_(std::move(fs_path)), limits_(limits) {}
+    ArchiveCursor(std::string fs_path, const ArchiveLimits& limits, InflateBudget& budget)
+        : fs_path_(std::move(fs_path)), limits_(limits), budget_(budget) {}
     ArchiveCursor(const ArchiveCursor&) = delete;
     ArchiveCursor& operator=(const ArchiveCursor&) = delete;
     ~ArchiveCursor() {
@@ -281,12 +318,16 @@ private:
                 throw InputError(fmt::format("cannot reach this member in the archive: {}", la_error(level.a.get())));
             ++level.index;
             level.touched = false;
+            level.declared = archive_entry_size_is_set(e)
+                                 ? std::optional<uint64_t>(std::max<la_int64_t>(archive_entry_size(e), 0))
+                                 : std::nullopt;
         }
-        level.entry.emplace(level.a.get(), limits_);
+        level.entry.emplace(level.a.get(), limits_, &budget_, level.declared);
     }
 
     std::string fs_path_;
     ArchiveLimits limits_;
+    InflateBudget& budget_;
     std::vector<std::unique_ptr<Level>> levels_;
     bool broken_ = false;
 };
@@ -295,7 +336,9 @@ private:
 // for reuse, so that reading members in archive order is a single pass.
 class ArchiveSession {
 public:
-    ArchiveSession(std::string fs_path, const ArchiveLimits& limits) : fs_path_(std::move(fs_path)), limits_(limits) {}
+    ArchiveSession(std::string fs_path, const ArchiveLimits& limits) : fs_path_(std::move(fs_path)), limits_(limits) {
+        budget_.limit = limits.max_total_size;
+    }
 
     std::unique_ptr<ArchiveCursor> acquire(const std::vector<uint32_t>& loc) {
         std::unique_ptr<ArchiveCursor> cursor;
@@ -304,7 +347,7 @@ public:
             if (idle_ && idle_->can_reach(loc)) cursor = std::move(idle_);
             idle_.reset();
         }
-        if (!cursor) cursor = std::make_unique<ArchiveCursor>(fs_path_, limits_);
+        if (!cursor) cursor = std::make_unique<ArchiveCursor>(fs_path_, limits_, budget_);
         cursor->seek(loc);
         return cursor;
     }
@@ -322,6 +365,7 @@ public:
 private:
     std::string fs_path_;
     ArchiveLimits limits_;
+    InflateBudget budget_;   // what the parsers' reads inflate (InputFiles are opened one at a time)
     std::vector<uint32_t> last_;
     std::mutex mutex_;
     std::unique_ptr<ArchiveCursor> idle_;
@@ -369,17 +413,30 @@ public:
         abs_display_ = platform::path_to_u8(fs::absolute(platform::u8_to_path(fs_path), ec).lexically_normal());
         if (ec) abs_display_ = display;
         session_ = std::make_shared<ArchiveSession>(fs_path, limits_);
+        budget_.limit = limits_.max_total_size;
     }
 
     ~Walker() {
         if (!last_loc_.empty()) session_->set_last(last_loc_);
     }
 
+    // Whole names (by position in the archive) of top-level members whose name holds a NUL.
+    void set_full_names(const std::map<size_t, std::string>* names) { full_names_ = names; }
+
     // Walks the entries of `a`, whose display path is `display`. archive_size is the compressed
     // size of this archive when known (0 otherwise), for the up-front ratio check; parent reads
     // the member this archive is nested in (null at the top).
     void walk(archive* a, const std::string& display, int depth, uint64_t archive_size, EntryReader* parent) {
         for (uint32_t index = 0; !stopped_; ++index) {
+            if (budget_.used > budget_.limit) {
+                diags_.error_at_line(display_, 0,
+                                     fmt::format("the decompressed total is over the --max-total-size limit of {}; the "
+                                                 "rest of this archive is skipped",
+                                                 human_size(limits_.max_total_size)),
+                                     kOrigin);
+                stopped_ = true;
+                return;
+            }
             archive_entry* entry = nullptr;
             int r = archive_read_next_header(a, &entry);
             if (r == ARCHIVE_EOF) return;
@@ -398,6 +455,12 @@ public:
                 return;
             }
             std::string name = entry_name(entry, index);
+            if (depth == 1 && full_names_ && !full_names_->empty()) {
+                // libarchive cuts a name at a NUL byte; show the whole name (its NUL escaped on display).
+                auto it = full_names_->find(index);
+                if (it != full_names_->end() && normalize_member_name(it->second).starts_with(name))
+                    name = normalize_member_name(it->second);
+            }
             std::string where = display + "!" + name;
             if (r == ARCHIVE_WARN) diags_.warning_at_line(where, 0, la_error(a), kOrigin);
             if (++members_ > limits_.max_members) {
@@ -410,7 +473,7 @@ public:
             }
             bool size_known = archive_entry_size_is_set(entry) != 0;
             uint64_t declared = size_known ? static_cast<uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)) : 0;
-            EntryReader reader(a, limits_);
+            EntryReader reader(a, limits_, &budget_, size_known ? std::optional<uint64_t>(declared) : std::nullopt);
             visit(entry, reader, name, where, depth, index, size_known, declared, archive_size, parent);
             // libarchive would skip an entry of unknown length by inflating it unchecked: drain it here.
             if (!size_known && !drain(reader, where)) return;
@@ -472,19 +535,12 @@ private:
         // The budget counts every byte decompressed (sniffed heads included) plus the full size of
         // members promised to a parser. Known sizes can be refused and skipped cheaply; unknown
         // ones cannot be skipped without decompressing them, so going over stops the archive.
-        if (size_known && budget_ + std::min<uint64_t>(declared, kSniffHeadBytes) > limits_.max_total_size) {
+        if (size_known && budget_.used + std::min<uint64_t>(declared, kSniffHeadBytes) > limits_.max_total_size) {
             refuse(where, total_message());
             return;
         }
         ++stats_.files_seen;
         std::string head = reader.read_head(kSniffHeadBytes);
-        budget_ += head.size();
-        if (!size_known && budget_ > limits_.max_total_size) {
-            refuse(where, total_message() + "; the rest of this archive is skipped");
-            reader.reported = true;
-            stopped_ = true;
-            return;
-        }
         if (reader.failed()) {
             // When the archive around this one was refused, the next header says so, once.
             if (parent && parent->refused()) {
@@ -532,11 +588,11 @@ private:
             // Learn the real size (the budget needs it) by reading the member once, under the caps.
             if (!drain(reader, where)) return;
             size = reader.produced();
-        } else if (budget_ - head.size() + size > limits_.max_total_size) {
+        } else if (budget_.used + (size - std::min<uint64_t>(size, head.size())) > limits_.max_total_size) {
             refuse(where, total_message());
             return;
         } else {
-            budget_ += size - std::min<uint64_t>(size, head.size());
+            budget_.used += size - std::min<uint64_t>(size, head.size());   // promised to the parser
         }
 
         std::vector<uint32_t> loc = loc_;
@@ -553,11 +609,7 @@ private:
         out_.push_back(std::move(in));
     }
 
-    std::string total_message() const {
-        return fmt::format("member would take the archive's decompressed total over the --max-total-size limit of {}; "
-                           "refused",
-                           human_size(limits_.max_total_size));
-    }
+    std::string total_message() const { return total_limit_message(limits_.max_total_size); }
 
     // Reads the rest of the current entry under the caps, counting it against the total.
     // False when the rest of the archive level must be given up.
@@ -587,13 +639,6 @@ private:
                 reader.reported = true;
                 return false;
             }
-            budget_ += static_cast<uint64_t>(k);
-            if (budget_ > limits_.max_total_size) {
-                refuse(where, total_message() + "; the rest of this archive is skipped");
-                reader.reported = true;
-                stopped_ = true;
-                return false;
-            }
         }
     }
 
@@ -608,7 +653,8 @@ private:
     std::vector<uint32_t> loc_;          // entry indices of the nested archives being walked
     std::vector<uint32_t> last_loc_;     // locator of the last member handed out
     uint64_t members_ = 0;
-    uint64_t budget_ = 0;                // decompressed bytes read or promised to parsers
+    InflateBudget budget_;               // decompressed bytes inflated by the walk or promised to parsers
+    const std::map<size_t, std::string>* full_names_ = nullptr;
     bool stopped_ = false;
 };
 
@@ -650,7 +696,18 @@ void discover_archive(const std::string& fs_path, const std::string& display, co
         return;
     }
     ++stats.archives;
+    const ZipLayout layout = read_zip_layout(fs_path);
+    if (layout.overlap) {
+        ++stats.members_refused;
+        diags.error_at_line(display, 0,
+                            fmt::format("members {} overlap in the file (a zip bomb's trick, refused as Info-ZIP does); "
+                                        "the archive is not read",
+                                        *layout.overlap),
+                            kOrigin);
+        return;
+    }
     Walker walker(fs_path, display, options, diags, stats, out);
+    walker.set_full_names(&layout.nul_names);
     walker.walk(a.get(), display, 1, platform::file_size(fs_path).value_or(0), nullptr);
 }
 

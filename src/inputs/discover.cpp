@@ -3,8 +3,15 @@
 #include "inputs/discover.hpp"
 
 #include <algorithm>
-#include <memory>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -12,12 +19,15 @@
 #include "decode.hpp"
 #include "platform/files.hpp"
 #include "platform/utf8_path.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr int kMaxFolderDepth = 64;   // levels below a folder given; collector bundles use about 8
 
 // A pipe or device (`extriage analyze <(zcat log.gz)`) can be read only once: the bytes read for
 // sniffing are replayed in front of the rest of the same open stream.
@@ -41,6 +51,38 @@ private:
     size_t pos_ = 0;
 };
 
+// A FIFO blocks until its writer opens it and writes: if that takes more than a second, say once
+// on stderr what extriage is waiting for (it would otherwise look hung).
+class WaitNotice {
+public:
+    explicit WaitNotice(const std::string& path) {
+        try {
+            thread_ = std::thread([this, name = escape_for_terminal(path)] {
+                std::unique_lock lock(mutex_);
+                if (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; }))
+                    std::fprintf(stderr, "extriage: %s is a FIFO: waiting for data from its writer\n", name.c_str());
+            });
+        } catch (const std::system_error&) {
+        }
+    }
+    ~WaitNotice() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    WaitNotice(const WaitNotice&) = delete;
+    WaitNotice& operator=(const WaitNotice&) = delete;
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
 void add_file(const std::string& fs_path, const std::string& display, bool explicit_arg, const DiscoverOptions& options,
               DiagSink& diags, DiscoverStats& stats, std::vector<InputFile>& out) {
     std::string head;
@@ -50,6 +92,8 @@ void add_file(const std::string& fs_path, const std::string& display, bool expli
         if (platform::file_kind(fs_path, ec) != platform::FileKind::other || ec) {
             head = read_head(fs_path, kSniffHeadBytes);
         } else {
+            std::optional<WaitNotice> notice;
+            if (explicit_arg) notice.emplace(display);   // a FIFO (or device) may block until written
             stream = std::make_shared<FileSource>(fs_path);
             head.resize(kSniffHeadBytes);
             size_t got = 0;
@@ -139,12 +183,21 @@ std::vector<InputFile> discover_inputs(const std::vector<std::string>& paths, co
             continue;
         }
         // In path order; links and Windows junctions are not followed. A sub-folder that cannot be
-        // listed is named (a warning and a skipped entry): its files were not looked at.
-        std::vector<std::string> files = platform::walk_files(p, ec, [&](const std::string& dir, std::error_code sub) {
-            std::string why = fmt::format("folder could not be read: {}", sub.message());
-            diags.warning_at_line(dir, 0, why + "; the files in it were not checked", "discover");
-            stats.skip(dir, "folder", why);
-        });
+        // listed is named (a warning and a skipped entry): its files were not looked at. No deeper
+        // than kMaxFolderDepth: a folder nested 12,000 deep would otherwise cost memory in the
+        // square of its depth and paths no system call accepts.
+        std::vector<std::string> files = platform::walk_files(
+            p, ec,
+            [&](const std::string& dir, std::error_code sub) {
+                std::string why = fmt::format("folder could not be read: {}", sub.message());
+                diags.warning_at_line(dir, 0, why + "; the files in it were not checked", "discover");
+                stats.skip(dir, "folder", why);
+            },
+            kMaxFolderDepth,
+            [&](const std::string& dir) {
+                diags.warning_at_line(dir, 0, fmt::format("folder nested more than {} levels deep; not walked", kMaxFolderDepth),
+                                      "discover");
+            });
         if (ec) {
             std::string why = fmt::format("cannot walk folder: {}", ec.message());
             diags.error_at_line(p, 0, why, "discover");

@@ -252,8 +252,14 @@ std::optional<FolderId> folder_id(const std::string& folder) {
 // show a link as one (wine shows Unix symbolic links as plain folders; bind mounts) a loop
 // still ends.
 // Returns the error of listing `folder` itself; those of its sub-folders go to on_unreadable.
+struct WalkLimits {
+    const UnreadableFolder& on_unreadable;
+    int max_depth;
+    const TooDeepFolder& on_too_deep;
+};
+
 std::error_code walk(const std::string& folder, std::vector<std::string>& files, int depth, std::set<FolderId>& seen,
-                     const UnreadableFolder& on_unreadable) {
+                     const WalkLimits& limits) {
     if (auto id = folder_id(folder); id && !seen.insert(*id).second) return {};
     std::error_code ec;
     auto entries = list_folder(folder, ec);
@@ -261,9 +267,12 @@ std::error_code walk(const std::string& folder, std::vector<std::string>& files,
     for (const auto& e : entries) {
         if (e.kind == FileKind::regular) {
             files.push_back(e.path);
-        } else if (e.kind == FileKind::directory && depth < 512) {
-            if (std::error_code sub = walk(e.path, files, depth + 1, seen, on_unreadable); sub && on_unreadable)
-                on_unreadable(e.path, sub);
+        } else if (e.kind == FileKind::directory) {
+            if (depth + 1 >= limits.max_depth) {
+                if (limits.on_too_deep) limits.on_too_deep(e.path);
+            } else if (std::error_code sub = walk(e.path, files, depth + 1, seen, limits); sub && limits.on_unreadable) {
+                limits.on_unreadable(e.path, sub);
+            }
         }
     }
     return {};
@@ -271,10 +280,11 @@ std::error_code walk(const std::string& folder, std::vector<std::string>& files,
 
 }  // namespace
 
-std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec, const UnreadableFolder& on_unreadable) {
+std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec, const UnreadableFolder& on_unreadable,
+                                    int max_depth, const TooDeepFolder& on_too_deep) {
     std::vector<std::string> files;
     std::set<FolderId> seen;
-    ec = walk(folder, files, 0, seen, on_unreadable);
+    ec = walk(folder, files, 0, seen, WalkLimits{on_unreadable, max_depth, on_too_deep});
     return files;
 }
 

@@ -45,10 +45,13 @@ std::vector<FolderEntry> list_folder(const std::string& folder, std::error_code&
 // Every regular file below `folder`, in path order (each folder's entries by name), links not
 // followed, a folder met twice (a loop the system does not show as a link) walked once. When
 // `folder` itself cannot be listed, ec says why; a sub-folder that cannot be listed is passed to
-// on_unreadable (if given) and the walk goes on.
+// on_unreadable (if given) and the walk goes on. A folder `max_depth` levels below `folder` is
+// not entered; it is passed to on_too_deep (if given).
 using UnreadableFolder = std::function<void(const std::string& folder, std::error_code why)>;
+using TooDeepFolder = std::function<void(const std::string& folder)>;
 std::vector<std::string> walk_files(const std::string& folder, std::error_code& ec,
-                                    const UnreadableFolder& on_unreadable = {});
+                                    const UnreadableFolder& on_unreadable = {}, int max_depth = 512,
+                                    const TooDeepFolder& on_too_deep = {});
 
 // The whole content of a (small) file: rules, data tables. nullopt with ec when it cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::error_code& ec);

@@ -9,6 +9,7 @@
 #include "report/report.hpp"
 #include "model/version.hpp"
 #include "report/painter.hpp"
+#include "terminal_text.hpp"
 #include "text_util.hpp"
 
 namespace extriage {
@@ -77,8 +78,10 @@ BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& 
     return s;
 }
 
-std::string csv_field(std::string_view value) {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+std::string csv_field(std::string_view raw) {
+    // Safe to print and to open in a spreadsheet: controls escaped, formulas defused (OWASP).
+    const std::string value = defuse_csv_formula(escape_for_terminal(raw));
+    if (value.find_first_of(",\"\r\n") == std::string_view::npos) return value;
     std::string out = "\"";
     for (char c : value) {
         if (c == '"') out += '"';
@@ -217,7 +220,10 @@ std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& o
         j["files"] = s.files;
         j["input_errors"] = s.input_errors;
         // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
-        out += j.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+        std::string line = j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+        escape_json_controls(line);
+        out += line;
+        out += '\n';
     }
     return out;
 }

@@ -5,10 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "memory_reserve.hpp"
 #include "model/version.hpp"
 #include "report/json_common.hpp"
 #include "report/outline.hpp"
 #include "report/report.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
@@ -73,14 +75,14 @@ ordered_json headline_json(const Headline& h) {
     return j;
 }
 
-ordered_json finding_json(const Finding& f, const std::string& server, FindingRole role) {
+ordered_json finding_json(const Finding& f, std::string_view server, FindingRole role) {
     ordered_json j;
     j["rule"] = f.rule_id;
     j["severity"] = std::string(level_name(f.severity));
     j["title"] = f.title;
     j["file"] = f.path;
     if (server.empty()) j["server"] = nullptr;
-    else j["server"] = server;
+    else j["server"] = std::string(server);
     if (f.segment >= 0) j["run"] = f.segment;
     else j["run"] = nullptr;
     j["latest_run"] = f.latest;
@@ -112,65 +114,127 @@ ordered_json finding_json(const Finding& f, const std::string& server, FindingRo
     return j;
 }
 
+// The document is written member by member and array element by array element, each dumped as
+// nlohmann would dump it inside the whole document (same indentation), so a report of 100,000
+// files never exists as one tree or one string.
+class JsonDocumentWriter {
+public:
+    explicit JsonDocumentWriter(const ReportWriter& out) : out_(out) { out_("{"); }
+
+    void member(std::string_view key, const ordered_json& value) {
+        open_member(key);
+        emit(value, 2);
+    }
+    void begin_array(std::string_view key) {
+        open_member(key);
+        out_("[");
+        elements_ = 0;
+    }
+    void element(const ordered_json& value) {
+        out_(elements_++ ? ",\n    " : "\n    ");
+        emit(value, 4);
+    }
+    void end_array() { out_(elements_ ? "\n  ]" : "]"); }
+    void finish() { out_("\n}\n"); }
+
+private:
+    void open_member(std::string_view key) {
+        out_(members_++ ? ",\n  " : "\n  ");
+        out_(ordered_json(std::string(key)).dump());
+        out_(": ");
+    }
+    void emit(const ordered_json& value, size_t indent) {
+        // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
+        std::string text = value.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+        std::string shifted;
+        shifted.reserve(text.size());
+        // A dumped value has raw newlines only between its lines (strings hold \n escapes).
+        for (char c : text) {
+            shifted += c;
+            if (c == '\n') shifted.append(indent, ' ');
+        }
+        escape_json_controls(shifted);   // DEL, C1 and bidi controls as \u escapes: safe on a terminal
+        out_(shifted);
+        check_memory_reserve();
+    }
+
+    const ReportWriter& out_;
+    size_t members_ = 0;
+    size_t elements_ = 0;
+};
+
 }  // namespace
 
-std::string render_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
+void write_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options,
+                const ReportWriter& out) {
     const Outline o = build_outline(result, options);
-    ordered_json doc;
-    doc["version"] = 2;
-    doc["tool"] = {{"name", "extriage"}, {"version", std::string(tool_version())}};
-    ordered_json files = ordered_json::array();
-    std::map<std::string, std::string> server_of;   // file path -> server
+    JsonDocumentWriter doc(out);
+    doc.member("version", 2);
+    doc.member("tool", {{"name", "extriage"}, {"version", std::string(tool_version())}});
+    std::map<std::string_view, std::string_view> server_of;   // file path -> server
+    doc.begin_array("files");
     for (const auto& s : o.sections) {
         const FileSummary& f = *s.file;
-        files.push_back({{"path", f.path}, {"parser", f.parser}, {"records", f.records}, {"diagnostics", f.diagnostics},
-                         {"server", string_or_null(f.server)}, {"channel", string_or_null(f.channel)},
-                         {"last_time", string_or_null(format_time(f.last_time_ms, f.last_time_is_utc, true))},
-                         {"age_days", f.age_days >= 0 ? ordered_json(f.age_days) : ordered_json(nullptr)},
-                         {"headline", headline_json(s.headline)}});
+        doc.element({{"path", f.path}, {"parser", f.parser}, {"records", f.records}, {"diagnostics", f.diagnostics},
+                     {"server", string_or_null(f.server)}, {"channel", string_or_null(f.channel)},
+                     {"last_time", string_or_null(format_time(f.last_time_ms, f.last_time_is_utc, true))},
+                     {"age_days", f.age_days >= 0 ? ordered_json(f.age_days) : ordered_json(nullptr)},
+                     {"headline", headline_json(s.headline)}});
         server_of[f.path] = f.server;
     }
-    doc["files"] = std::move(files);
-    ordered_json runs = ordered_json::array();
-    for (const auto& s : result.runs) runs.push_back(run_json(s));
-    doc["runs"] = std::move(runs);
-    ordered_json findings = ordered_json::array();
+    doc.end_array();
+    doc.begin_array("runs");
+    for (const auto& s : result.runs) doc.element(run_json(s));
+    doc.end_array();
+    doc.begin_array("findings");
     for (const auto& s : o.sections)
-        for (const auto& of : s.findings) findings.push_back(finding_json(*of.finding, server_of[of.finding->path], of.role));
-    doc["findings"] = std::move(findings);
-    doc["diagnostics"] = diagnostics_json(diags);
-    ordered_json skipped = ordered_json::array();
-    for (const auto& s : result.discover.skipped) skipped.push_back({{"path", s.path}, {"kind", s.kind}, {"reason", s.reason}});
-    doc["skipped"] = std::move(skipped);
+        for (const auto& of : s.findings) {
+            auto server = server_of.find(of.finding->path);
+            doc.element(finding_json(*of.finding, server == server_of.end() ? std::string_view() : server->second, of.role));
+        }
+    doc.end_array();
+    doc.begin_array("diagnostics");
+    for (const auto& d : diags) doc.element(diagnostic_json(d));
+    doc.end_array();
+    doc.begin_array("skipped");
+    for (const auto& s : result.discover.skipped) doc.element({{"path", s.path}, {"kind", s.kind}, {"reason", s.reason}});
+    doc.end_array();
     ordered_json missing = ordered_json::array();
     for (const auto& m : result.missing_inputs) missing.push_back({{"what", m.what}, {"why", m.why}, {"where", m.where}});
     ordered_json live = ordered_json::array();
     for (const auto& c : result.live_checks) live.push_back({{"check", c.check}, {"command", c.command}});
-    doc["not_checked"] = {{"missing_inputs", std::move(missing)}, {"live_server", std::move(live)}};
+    doc.member("not_checked", {{"missing_inputs", std::move(missing)}, {"live_server", std::move(live)}});
     auto count = [&](Level l) { return o.counts.count(l) ? o.counts.at(l) : size_t{0}; };
-    doc["summary"] = {{"files", result.files.size()},
-                      {"runs", result.runs.size()},
-                      {"setup_runs", o.setup_runs},
-                      {"findings", {{"critical", count(Level::critical)}, {"error", count(Level::error)},
-                                    {"warning", count(Level::warning)}, {"info", count(Level::info)}}},
-                      {"hidden", {{"below_min_severity", o.hidden_below_min_severity}, {"earlier_runs", o.hidden_earlier_runs}}}};
-    // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
-    return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    doc.member("summary", {{"files", result.files.size()},
+                           {"runs", result.runs.size()},
+                           {"setup_runs", o.setup_runs},
+                           {"findings", {{"critical", count(Level::critical)}, {"error", count(Level::error)},
+                                         {"warning", count(Level::warning)}, {"info", count(Level::info)}}},
+                           {"hidden", {{"below_min_severity", o.hidden_below_min_severity}, {"earlier_runs", o.hidden_earlier_runs}}}});
+    doc.finish();
+}
+
+std::string render_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
+    std::string out;
+    write_json(result, diags, options, [&](std::string_view piece) { out += piece; });
+    return out;
+}
+
+nlohmann::ordered_json diagnostic_json(const Diagnostic& x) {
+    nlohmann::ordered_json j;
+    j["severity"] = x.severity == DiagSeverity::error ? "error" : x.severity == DiagSeverity::warning ? "warning" : "note";
+    j["file"] = x.path;
+    if (x.line) j["line"] = x.line;
+    if (x.column) j["column"] = x.column;
+    if (x.has_offset) j["offset"] = x.offset;
+    j["message"] = x.message;
+    j["origin"] = x.origin;
+    return j;
 }
 
 nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& diags) {
     nlohmann::ordered_json d = nlohmann::ordered_json::array();
-    for (const auto& x : diags) {
-        nlohmann::ordered_json j;
-        j["severity"] = x.severity == DiagSeverity::error ? "error" : x.severity == DiagSeverity::warning ? "warning" : "note";
-        j["file"] = x.path;
-        if (x.line) j["line"] = x.line;
-        if (x.column) j["column"] = x.column;
-        if (x.has_offset) j["offset"] = x.offset;
-        j["message"] = x.message;
-        j["origin"] = x.origin;
-        d.push_back(std::move(j));
-    }
+    for (const auto& x : diags) d.push_back(diagnostic_json(x));
     return d;
 }
 

@@ -9,6 +9,8 @@
 
 namespace extriage {
 
+// One element of the "diagnostics" array.
+nlohmann::ordered_json diagnostic_json(const Diagnostic& diag);
 // The "diagnostics" array: severity, file, line/column/offset when known, message, origin.
 nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& diags);
 

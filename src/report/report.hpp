@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/analysis.hpp"
@@ -25,6 +27,15 @@ struct ReportOptions {
 // Findings the report shows, after the run and severity filters.
 std::vector<const Finding*> visible_findings(const AnalysisResult& result, const ReportOptions& options);
 
+// Where a report goes, piece by piece: a report of 100,000 files is written while it is made,
+// never held whole. Each piece ends at a line or element boundary.
+using ReportWriter = std::function<void(std::string_view)>;
+
+void write_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options,
+                const ReportWriter& out);
+void write_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options,
+                const ReportWriter& out);
+// The same reports as one string (tests, fuzzers).
 std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
 std::string render_json(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
 
@@ -57,7 +68,8 @@ std::string render_batch_text(const BatchResult& result, const ReportOptions& op
 std::string render_batch_csv(const BatchResult& result, const ReportOptions& options);     // RFC 4180
 std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& options);   // one object per bundle
 
-// Quotes a CSV field when needed (RFC 4180: ',', '"', CR or LF; quotes doubled).
+// A CSV field: control characters escaped (terminal_text.hpp), a leading formula character made
+// inert with an apostrophe, then quoted when needed (RFC 4180: ",", '"', CR or LF; quotes doubled).
 std::string csv_field(std::string_view value);
 
 }  // namespace extriage

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "memory_reserve.hpp"
 #include "model/run_labels.hpp"
 #include "model/version.hpp"
 #include "report/outline.hpp"
@@ -19,6 +20,7 @@ namespace extriage {
 namespace {
 
 constexpr size_t kSkippedListed = 10;   // skipped inputs named in the text (JSON lists all)
+constexpr size_t kFlushBytes = 64 * 1024;   // report text held before it is written
 
 const std::string* fact(const Segment& s, std::string_view name) { return s.fact(name); }
 
@@ -192,12 +194,21 @@ void append_not_checked(std::string& out, const AnalysisResult& result, const Ou
 
 }  // namespace
 
-std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
+void write_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options,
+                const ReportWriter& write) {
     Painter p(options.color);
     std::string out;
+    auto flush = [&] {
+        write(out);
+        out.clear();
+        check_memory_reserve();
+    };
     const Outline o = build_outline(result, options);
-    for (const auto& s : o.sections) append_section(out, s, options, p);
-    if (options.brief) return out;
+    for (const auto& s : o.sections) {
+        append_section(out, s, options, p);
+        if (out.size() >= kFlushBytes) flush();
+    }
+    if (options.brief) return flush();
     if (!diags.empty()) {
         out += p.bold("Problems reading inputs:") + "\n";
         for (const auto& d : diags) out += fmt::format("  {}\n", printable(d.format()));
@@ -211,6 +222,12 @@ std::string render_text(const AnalysisResult& result, const std::vector<Diagnost
         out += fmt::format(" ({} critical, {} error, {} warning, {} info)", count(Level::critical), count(Level::error),
                            count(Level::warning), count(Level::info));
     out += "\n";
+    flush();
+}
+
+std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {
+    std::string out;
+    write_text(result, diags, options, [&](std::string_view piece) { out += piece; });
     return out;
 }
 

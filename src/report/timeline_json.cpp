@@ -6,6 +6,7 @@
 #include "model/version.hpp"
 #include "report/json_common.hpp"
 #include "report/report.hpp"
+#include "terminal_text.hpp"
 
 namespace extriage {
 
@@ -48,7 +49,9 @@ std::string render_timeline_json(const Timeline& tl, const std::vector<Diagnosti
                       {"runs", tl.analysis.runs.size()},
                       {"findings", findings},
                       {"entries", tl.entries.size()}};
-    return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    std::string out = doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    escape_json_controls(out);   // DEL, C1 and bidi controls as \u escapes: safe on a terminal
+    return out;
 }
 
 }  // namespace extriage

@@ -4,19 +4,33 @@
 # junk) and runs the real `extriage analyze` on each, with a good sample after the bad ones.
 # Every run must: exit 0, 1 or 2 (never a signal, a hang or a sanitizer report), name the bad
 # file on stderr (with a line or offset where one applies), still report the good sample's
-# findings, and leave every input byte-for-byte unchanged.
+# findings, leave every input byte-for-byte unchanged, and stay within 1 GiB of address space
+# (RLIMIT_AS, `ulimit -v`) and 30 s of CPU time. The hostile-* cases (issue 10) build inputs
+# that need structure rather than mutation with make_hostile_inputs: deep nesting, references
+# and templates that amplify, diagnostic floods, zips that lie or overlap, a million setup runs,
+# and text that a terminal would obey; see tests/tools/hostile_inputs.hpp.
 #
-#   run_malformed.sh EXE SOURCE_DIR WORK_DIR CASE
+#   run_malformed.sh EXE SOURCE_DIR WORK_DIR CASE [MAKE_HOSTILE_INPUTS]
 #   CASE: truncated | garbage | encoding | huge-line | empty | unreadable | junk-dir | regressions
+#         | hostile-depth | hostile-amplification | hostile-floods | hostile-zip | hostile-output
+# Under AddressSanitizer (which reserves terabytes of address space) the memory limit is not set
+# and CPU time is only reported, and the hostile inputs are made 10 times smaller.
 set -uo pipefail
 export LC_ALL=C
 
 exe="$1"
 src="$2"
 case_name="$4"
+gen="${5:-}"
 work="$3/$case_name"
 good="${EXTRIAGE_GOOD_SAMPLE:-$src/samples/exchange-setup/services-disabled.log}"
 per_run_timeout="${EXTRIAGE_MALFORMED_TIMEOUT:-300}"
+mem_limit_mb="${EXTRIAGE_MALFORMED_MEM_MB:-1024}"   # per run, as RLIMIT_AS
+cpu_limit_s="${EXTRIAGE_MALFORMED_CPU_S:-30}"       # per run, user + system time
+asan=0
+grep -qa "__asan_init" "$exe" 2>/dev/null && asan=1
+scale=1                                              # hostile inputs are divided by this
+[[ $asan -eq 1 ]] && scale=10
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -58,36 +72,68 @@ hash_inputs() {
     done
 }
 
-# analyze_check LABEL [--named FILE]... [--located FILE]... -- INPUT...
+# run_limited OUT ERR CMD...: runs CMD with stdout/stderr to OUT/ERR under the memory limit
+# (RLIMIT_AS) and a hard CPU limit, with a wall-clock timeout. Sets rc and cpu_used (seconds of
+# user + system time), and fails the check when the CPU time is over cpu_limit_s.
+run_limited() {
+    local out="$1" err="$2"
+    shift 2
+    local tfile="$work/times-$runs"
+    rc=0
+    (
+        [[ $asan -eq 0 && $mem_limit_mb -gt 0 ]] && ulimit -v $((mem_limit_mb * 1024))
+        [[ $asan -eq 0 && $cpu_limit_s -gt 0 ]] && ulimit -t $((cpu_limit_s * 2))   # the hard stop
+        r=0
+        MALLOC_ARENA_MAX=4 timeout -k 10 "$per_run_timeout" "$@" >"$out" 2>"$err" || r=$?
+        times >"$tfile"
+        exit $r
+    ) || rc=$?
+    # `times`: the shell's user and system time, then its children's ("0m1.250s 0m0.080s").
+    cpu_used=$(awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$tfile")
+    if [[ $asan -eq 0 && $cpu_limit_s -gt 0 ]] && awk -v c="$cpu_used" -v l="$cpu_limit_s" 'BEGIN { exit !(c > l) }'; then
+        fail "run $runs: ${cpu_used}s of CPU time, over the limit of ${cpu_limit_s}s: $*"
+    fi
+}
+
+# check_exit LABEL ERRFILE: the exit code is 0, 1 or 2 and no sanitizer or abort was reported.
+check_exit() {
+    local label="$1" err="$2"
+    if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+        fail "$label: timed out after ${per_run_timeout}s (hang?)"
+    elif [[ $rc -gt 2 ]]; then
+        fail "$label: exit code $rc (a signal, a resource limit or an unexpected code); stderr: $(head -c 2000 "$err")"
+    fi
+}
+
+# analyze_check LABEL [--named FILE]... [--located FILE]... [--says REGEX]... [--args ARG]... -- INPUT...
 #   --named FILE     stderr must have a diagnostic starting with FILE
 #   --located FILE   ... and it must carry a line (FILE:N:) or an offset (FILE:offset N:)
+#   --says REGEX     stderr must have a line matching REGEX (grep -E)
+#   --args ARG       passed to `extriage analyze` (repeatable)
 # The good sample is appended to the inputs; its findings must be in the JSON.
 analyze_check() {
     local label="$1"
     shift
-    local named=() located=() inputs=()
+    local named=() located=() says=() extra=() inputs=()
     while [[ $# -gt 0 ]]; do
         case "$1" in
             --named) named+=("$2"); shift 2 ;;
             --located) located+=("$2"); shift 2 ;;
+            --says) says+=("$2"); shift 2 ;;
+            --args) extra+=("$2"); shift 2 ;;
             --) shift; inputs=("$@"); break ;;
             *) echo "analyze_check: bad argument $1" >&2; exit 2 ;;
         esac
     done
     runs=$((runs + 1))
     local out="$work/run-$runs.json" err="$work/run-$runs.err"
-    local before after rc=0
+    local before after
     before="$(hash_inputs "${inputs[@]}" "$good")"
-    timeout -k 10 "$per_run_timeout" "$exe" analyze --format json --color never --today 2026-11-22 \
-        "${inputs[@]}" "$good" >"$out" 2>"$err" || rc=$?
+    run_limited "$out" "$err" "$exe" analyze --format json --color never --today 2026-11-22 "${extra[@]}" \
+        "${inputs[@]}" "$good"
     strip_cr "$out" "$err"
     after="$(hash_inputs "${inputs[@]}" "$good")"
-
-    if [[ $rc -eq 124 || $rc -eq 137 ]]; then
-        fail "$label: timed out after ${per_run_timeout}s (hang?)"
-    elif [[ $rc -gt 2 ]]; then
-        fail "$label: exit code $rc (a signal or an unexpected code); stderr: $(head -c 2000 "$err")"
-    fi
+    check_exit "$label" "$err"
     if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|terminate called|Assertion .* failed' "$err"; then
         fail "$label: sanitizer or abort report:"
         head -n 40 "$err" >&2
@@ -104,9 +150,15 @@ analyze_check() {
         grep -qF -- "$f:" "$err" || grep -qF -- "$f!" "$err" || fail "$label: stderr does not name $f; stderr: $(head -c 1000 "$err")"
     done
     for f in "${located[@]}"; do
-        grep -F -- "$f:" "$err" | grep -qE -- ':[0-9]+(:[0-9]+)?: |:offset [0-9]+: ' \
+        # grep -c, not -q: with pipefail, -q stopping early would fail the first grep (SIGPIPE).
+        grep -F -- "$f:" "$err" | grep -cE -- ':[0-9]+(:[0-9]+)?: |:offset [0-9]+: ' >/dev/null \
             || fail "$label: stderr has no line or offset for $f; stderr: $(head -c 1000 "$err")"
     done
+    local r
+    for r in "${says[@]}"; do
+        grep -qE -- "$r" "$err" || fail "$label: stderr has no line matching '$r'; stderr: $(head -c 1000 "$err")"
+    done
+    echo "  $label: exit $rc, ${cpu_used}s CPU, $(wc -l <"$err") diagnostic line(s)"
     # Every diagnostic line names one of the inputs (or is extriage's own summary line, or about
     # its own build table: "... [versions]", e.g. the table being more than 90 days old).
     local line ok p
@@ -359,6 +411,190 @@ regressions)
         done
     done
     echo "$found regression inputs replayed"
+    ;;
+
+hostile-depth)
+    # Recursion that follows the input: each used to overflow the stack.
+    d="$work/depth"
+    mkdir -p "$d"
+    # records_of JSON FILE-SUFFIX PARSER: the record count the report gives for that file.
+    records_of() {
+        grep -zoE "\"path\": \"[^\"]*$2\",[[:space:]]*\"parser\": \"$3\",[[:space:]]*\"records\": [0-9]+" "$1" \
+            | tr '\0' '\n' | grep -oE '[0-9]+$' | head -n 1
+    }
+    "$gen" clixml-deep "$d/EX01_Application.xml" $((20000 / scale))
+    analyze_check "CLIXML nested 20,000 deep" --located "$d/EX01_Application.xml" \
+        --says "EX01_Application.xml:[0-9]+: (error|warning): object at byte offset [0-9]+ skipped: objects nested more than" \
+        -- "$d/EX01_Application.xml"
+    [[ "$(records_of "$work/run-$runs.json" EX01_Application.xml event-clixml)" == 1 ]] \
+        || fail "CLIXML nested deep: the event after the deep object was not read"
+    "$gen" clixml-deep "$d/EX02_Application.xml" 100000
+    analyze_check "CLIXML nested 100,000 deep (200,000 tags)" --located "$d/EX02_Application.xml" \
+        --says "EX02_Application.xml:[0-9]+: (error|warning): object at byte offset [0-9]+ holds more than 100000 elements" \
+        -- "$d/EX02_Application.xml"
+    [[ "$(records_of "$work/run-$runs.json" EX02_Application.xml event-clixml)" == 1 ]] \
+        || fail "CLIXML with 200,000 tags: the event after it was not read"
+    "$gen" event-xml-deep "$d/deep-userdata.xml" $((45000 / scale))
+    analyze_check "Event XML with UserData nested 45,000 deep" -- "$d/deep-userdata.xml"
+    [[ "$(records_of "$work/run-$runs.json" deep-userdata.xml event-xml)" == 2 ]] || fail "deep UserData: both events should be read"
+    "$gen" event-xml-deep "$d/deeper-userdata.xml" 75000
+    analyze_check "Event XML with UserData nested 75,000 deep" --located "$d/deeper-userdata.xml" \
+        --says "deeper-userdata.xml:1: (error|warning): event at byte offset 0 holds more than 100000 elements" -- "$d/deeper-userdata.xml"
+    [[ "$(records_of "$work/run-$runs.json" deeper-userdata.xml event-xml)" == 1 ]] \
+        || fail "UserData with 150,000 tags: the event after it was not read"
+    # A folder nested 12,000 deep: walked to a fixed depth, named, in bounded memory and time.
+    "$gen" deep-folder "$d/tree" $((12000 / scale))
+    analyze_check "a folder nested 12,000 deep" --says "^$d/tree/d/d/.*: warning: folder nested more than [0-9]+ levels deep" \
+        -- "$d/tree"
+    "$gen" remove-deep-folder "$d/tree"
+    # Batch triage: one bundle with the deep objects among 40 good ones; every bundle gets its row.
+    for i in $(seq -w 1 40); do
+        mkdir -p "$d/collection/EX$i/ExchangeSetupLogs"
+        cp "$good" "$d/collection/EX$i/ExchangeSetupLogs/ExchangeSetup.log"
+    done
+    mkdir -p "$d/collection/EX99"
+    cp "$d/EX01_Application.xml" "$d/collection/EX99/EX99_Application.xml"
+    runs=$((runs + 1))
+    run_limited "$work/run-$runs.csv" "$work/run-$runs.err" "$exe" batch --format csv --today 2026-11-22 "$d/collection"
+    check_exit "batch with a deep bundle" "$work/run-$runs.err"
+    rows=$(grep -c '^/' "$work/run-$runs.csv")
+    [[ $rows -eq 41 ]] || fail "batch with a deep bundle: $rows rows instead of 41"
+    grep -qE '^[^ ]*EX99_Application.xml:[0-9]+: (error|warning): object at byte offset' "$work/run-$runs.err" \
+        || fail "batch with a deep bundle: the deep object is not named: $(head -c 1000 "$work/run-$runs.err")"
+    echo "  batch of 41 bundles with a deep one: exit $rc, ${cpu_used}s CPU"
+    ;;
+
+hostile-amplification)
+    a="$work/amp"
+    mkdir -p "$a"
+    # 1,000 <Ref>s to one 500 KB object in each of three events: shared, not copied; the copies
+    # the events would make are charged to a budget and the events are skipped with a diagnostic.
+    "$gen" clixml-refs "$a/EX01_System.xml" $((500000 / scale)) 1000 3
+    analyze_check "CLIXML <Ref> amplification" --located "$a/EX01_System.xml" \
+        --says "EX01_System.xml:[0-9]+: (error|warning): object at byte offset [0-9]+ skipped: (the object's values expand|values copied through references)" \
+        -- "$a/EX01_System.xml"
+    # Records that replay a template 1,000 times: decoded output is bounded in flight and per file.
+    "$gen" evtx-expanding "$a/expanding.evtx" $((32 / scale + 1))
+    analyze_check "EVTX that expands 500:1" --located "$a/expanding.evtx" --says "expanding.evtx:offset [0-9]+: (error|warning): chunk [0-9]+: " \
+        -- "$a/expanding.evtx"
+    analyze_check "EVTX that expands 500:1, one thread" --args --threads --args 1 --located "$a/expanding.evtx" -- "$a/expanding.evtx"
+    # Records whose nested templates cost a million BinXML operations each: a per-file budget.
+    "$gen" evtx-cpu "$a/cpu.evtx" $((64 / scale + 1))
+    analyze_check "EVTX that burns CPU" --located "$a/cpu.evtx" \
+        --says "cpu.evtx:offset [0-9]+: (error|warning): chunk [0-9]+: the file's decoding budget is spent" -- "$a/cpu.evtx"
+    ;;
+
+hostile-floods)
+    f="$work/floods"
+    mkdir -p "$f"
+    # 64 chunks of bad records: 520,000 errors become 20 and one line saying how many more.
+    "$gen" evtx-flood "$f/flood.evtx" $((64 / scale + 1))
+    analyze_check "EVTX diagnostic flood" --located "$f/flood.evtx" \
+        --says "^$f/flood.evtx: note: [0-9]+ more like this suppressed" -- "$f/flood.evtx"
+    lines=$(wc -l <"$work/run-$runs.err")
+    [[ $lines -lt 100 ]] || fail "EVTX diagnostic flood: $lines lines on stderr"
+    # A million setup runs: the last 1,000 are kept, the JSON report is written.
+    "$gen" setup-runs "$f/ExchangeSetup.log" $((1000000 / scale))
+    analyze_check "a million setup runs" --says "ExchangeSetup.log: note: [0-9]+ runs: only the last 1000" -- "$f/ExchangeSetup.log"
+    rm -f "$f/ExchangeSetup.log"
+    # 100,000 files in one folder.
+    "$gen" many-files "$f/many" $((100000 / scale))
+    analyze_check "100,000 files in one folder" -- "$f/many"
+    # The same with too little memory for them: a clear error and exit 2, never an abort. (ASan
+    # reserves terabytes of address space, so there is no memory limit to run into there.)
+    if [[ $asan -eq 0 ]]; then
+        for format in json text; do
+            runs=$((runs + 1))
+            saved_limit=$mem_limit_mb
+            mem_limit_mb=300
+            run_limited "$work/run-$runs.out" "$work/run-$runs.err" "$exe" analyze --format $format --today 2026-11-22 "$f/many"
+            mem_limit_mb=$saved_limit
+            [[ $rc -eq 2 ]] || fail "100,000 files in 300 MiB ($format): exit $rc instead of 2; stderr: $(head -c 1000 "$work/run-$runs.err")"
+            grep -q '^extriage: error: out of memory while analysing the inputs or writing the report' "$work/run-$runs.err" \
+                || fail "100,000 files in 300 MiB ($format): no out-of-memory error: $(head -c 1000 "$work/run-$runs.err")"
+            echo "  100,000 files in 300 MiB ($format): exit $rc, ${cpu_used}s CPU"
+        done
+    fi
+    rm -rf "$f/many"
+    ;;
+
+hostile-zip)
+    z="$work/zip"
+    mkdir -p "$z"
+    # 200 members whose data overlap: refused before anything is inflated.
+    "$gen" zip-overlap "$z/overlap.zip" 1000000 200
+    analyze_check "zip members that overlap" --named "$z/overlap.zip" --says "overlap.zip: (error|warning): members .* overlap in the file" \
+        -- "$z/overlap.zip"
+    # A member that declares 1 KB and inflates to 50 MB: stopped at its declared size.
+    "$gen" zip-lying "$z/lying.zip" $((50000000 / scale)) 1000 "$good"
+    analyze_check "zip member that lies about its size" --says "lying.zip!lying.log: (error|warning): member holds more data than" \
+        -- "$z/lying.zip"
+    # Walking a nested zip inflates it out of its parent: counted against --max-total-size.
+    "$gen" zip-nested "$z/nested.zip" $((50000000 / scale)) "$good"
+    analyze_check "nested zip walked past --max-total-size" --args --max-total-size --args $((10 / scale + 1))M \
+        --says "nested.zip!inner.zip: (error|warning): .*--max-total-size" -- "$z/nested.zip"
+    ;;
+
+hostile-output)
+    o="$work/output"
+    mkdir -p "$o/bundles/EX02" "$o/bundles/EX03"
+    "$gen" setup-controls "$o/ExchangeSetup.log" "$good"
+    "$gen" zip-names "$o/names.zip" "$good"
+    "$gen" event-xml-computer "$o/formula_Application.xml" '=HYPERLINK("http://example.invalid/?x","click")'
+    cp "$o/ExchangeSetup.log" "$o/bundles/EX02/ExchangeSetup.log"
+    "$gen" event-xml-computer "$o/bundles/EX03/events.xml" '+cmd|calc!A0'
+    # raw_controls FILE ALLOW_CR: prints the first line holding a character a terminal would act on.
+    raw_controls() {
+        if [[ "$2" == cr ]]; then
+            LC_ALL=C grep -naP '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!$)|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf' "$1" | head -n 1
+        else
+            LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf' "$1" | head -n 1
+        fi
+    }
+    inputs=("$o/ExchangeSetup.log" "$o/names.zip" "$o/formula_Application.xml")
+    analyze_check "escape sequences in inputs (JSON)" -- "${inputs[@]}"
+    for cmd in "analyze --format text --color never" "analyze --format text --color always" "analyze --format json" \
+               "timeline --format text" "timeline --format json" "batch --format text" "batch --format csv" \
+               "batch --format jsonl"; do
+        runs=$((runs + 1))
+        # shellcheck disable=SC2086
+        if [[ $cmd == batch* ]]; then
+            run_limited "$o/out-$runs" "$o/err-$runs" "$exe" $cmd --today 2026-11-22 "$o/bundles" "$o/names.zip" "$o/ExchangeSetup.log"
+        else
+            run_limited "$o/out-$runs" "$o/err-$runs" "$exe" $cmd --today 2026-11-22 "${inputs[@]}"
+        fi
+        check_exit "$cmd" "$o/err-$runs"
+        allow=""
+        [[ $cmd == *csv* ]] && allow=cr
+        bad="$(raw_controls "$o/out-$runs" "$allow")"
+        if [[ $cmd == *"--color always"* ]]; then
+            # Our own colours are the only escapes: SGR sequences, nothing else.
+            bad="$(sed -E 's/\x1b\[[0-9;]*m//g' "$o/out-$runs" | LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa9]' | head -n 1)"
+        fi
+        [[ -z "$bad" ]] || fail "$cmd: a raw control character reached stdout: $(printf '%s' "$bad" | od -c | head -n 3)"
+        bad="$(raw_controls "$o/err-$runs" "")"
+        [[ -z "$bad" ]] || fail "$cmd: a raw control character reached stderr: $(printf '%s' "$bad" | od -c | head -n 3)"
+        if grep -qE '^(EX01\.log:1|forged\.log): error: forged' "$o/err-$runs" "$o/out-$runs"; then
+            fail "$cmd: a forged diagnostic line starts a line of output"
+        fi
+        if [[ $cmd == *csv* ]]; then
+            bad="$(LC_ALL=C grep -naE '(^|,)"?[=+@-]' "$o/out-$runs" | head -n 1)"
+            [[ -z "$bad" ]] || fail "batch csv: a cell starts with a formula character: $bad"
+            grep -c "'+CMD" "$o/out-$runs" >/dev/null || fail "batch csv: the formula-looking server was not defused: $(cat "$o/out-$runs")"
+        fi
+        echo "  $cmd: exit $rc, ${cpu_used}s CPU"
+    done
+    # A FIFO given explicitly says once that it waits for its writer.
+    mkfifo "$o/pipe.log"
+    runs=$((runs + 1))
+    { sleep 3; cat "$good" >"$o/pipe.log"; } &
+    writer=$!
+    run_limited "$o/out-$runs" "$o/err-$runs" "$exe" analyze --format json "$o/pipe.log"
+    wait "$writer"
+    check_exit "FIFO" "$o/err-$runs"
+    [[ $(grep -c "pipe.log is a FIFO: waiting for data" "$o/err-$runs") -eq 1 ]] \
+        || fail "FIFO: stderr should say once that it waits: $(cat "$o/err-$runs")"
+    grep -q '"rule": "error-service-disabled"' "$o/out-$runs" || fail "FIFO: the log read from the FIFO was not analyzed"
     ;;
 
 *)

@@ -151,7 +151,7 @@ TEST_CASE("batch: output is the same with one thread and with many") {
     CHECK(render_batch_csv(run_batch(paths, rules, many), ropts) == render_batch_csv(a, ropts));
 }
 
-TEST_CASE("batch: CSV follows RFC 4180 quoting") {
+TEST_CASE("batch: CSV follows RFC 4180 quoting, escapes controls and defuses formulas") {
     struct Case {
         const char* in;
         const char* out;
@@ -161,9 +161,18 @@ TEST_CASE("batch: CSV follows RFC 4180 quoting") {
         {"", ""},
         {"a,b", "\"a,b\""},
         {"say \"hi\"", "\"say \"\"hi\"\"\""},
-        {"two\nlines", "\"two\nlines\""},
-        {"cr\rhere", "\"cr\rhere\""},
         {"semi;colon", "semi;colon"},
+        // Line breaks and escape sequences from inputs are shown, not obeyed.
+        {"two\nlines", "two\\nlines"},
+        {"cr\rhere", "cr\\rhere"},
+        {"EX01\x1b]52;c;ZWNobyBoaQ==\x07", "EX01\\x1b]52;c;ZWNobyBoaQ==\\x07"},
+        // OWASP CSV injection: a cell that a spreadsheet would run as a formula gets an apostrophe.
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+        {"+1+1", "'+1+1"},
+        {"-2+3", "'-2+3"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"=1,2", "\"'=1,2\""},
+        {"a=b", "a=b"},
     };
     for (const auto& c : cases) CHECK(csv_field(c.in) == c.out);
 
