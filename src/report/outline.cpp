@@ -180,4 +180,14 @@ Outline build_outline(const AnalysisResult& result, const ReportOptions& options
     return o;
 }
 
+const FileSection* lead_section(const Outline& outline, const Finding* top) {
+    const FileSection* best = nullptr;
+    for (const auto& s : outline.sections) {
+        if (top && s.headline.top == top) return &s;
+        if (s.headline.top && (!best || !best->headline.top || s.headline.top->severity > best->headline.top->severity)) best = &s;
+    }
+    if (best) return best;
+    return outline.sections.empty() ? nullptr : &outline.sections.front();
+}
+
 }  // namespace extriage

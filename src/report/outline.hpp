@@ -67,6 +67,11 @@ struct Outline {
 
 Outline build_outline(const AnalysisResult& result, const ReportOptions& options);
 
+// The section whose headline answers for the whole analysis (the HTML and Markdown reports show
+// it first): the one whose cause is `top` (summarize_analysis), else the first with the most
+// severe headline finding, else the first; null when there is no section.
+const FileSection* lead_section(const Outline& outline, const Finding* top);
+
 // "setup run 2 of 3" / "MSI session 1 of 1" / "ServiceControl run 1 of 4".
 std::string run_label(const Segment& run, size_t runs_in_file);
 
