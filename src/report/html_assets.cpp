@@ -49,7 +49,9 @@ th button{font:inherit;font-weight:600;border:0;background:none;cursor:pointer;p
 th button::after{content:" \2195";color:var(--mut)}
 tr.sev-row-critical td:first-child{border-left:5px solid var(--crit)}tr.sev-row-error td:first-child{border-left:5px solid var(--err)}
 tr.sev-row-warning td:first-child{border-left:5px solid var(--warn)}tr.sev-row-info td:first-child,tr.sev-row-none td:first-child{border-left:5px solid var(--line)}
-.tl td{font-size:12.5px}.tl td.t{white-space:nowrap}
+table.tl{table-layout:fixed}.tl td{font-size:12.5px;overflow-wrap:anywhere}.tl td.t{white-space:nowrap}
+.tl th:nth-child(1){width:170px}.tl th:nth-child(2){width:76px}.tl th:nth-child(3){width:88px}.tl th:nth-child(4){width:26%}
+.tl tr.finding{border:0}.tl tr.finding td{background:#f3f6fc}
 footer{margin-top:28px;color:var(--mut);font-size:12px}
 @media print{.tools,.filters,.cmd button{display:none}body{max-width:none;padding:0}.finding,.run,.headline{break-inside:avoid}a{color:inherit}}
 )css";

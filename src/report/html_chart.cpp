@@ -25,7 +25,8 @@ constexpr int64_t kBreakAfterMs = 3LL * 3600 * 1000;   // a gap longer than this
 constexpr int64_t kMinSpanMs = 10LL * 60 * 1000;       // a stretch covers at least 10 minutes
 
 struct Stretch {
-    int64_t lo, hi;      // times covered
+    int64_t lo, hi;      // times covered (at least kMinSpanMs)
+    int64_t first, last; // the first and last time in it
     double x0, width;    // where it is drawn
 };
 
@@ -33,8 +34,8 @@ std::vector<Stretch> stretches_of(std::vector<int64_t> times) {
     std::sort(times.begin(), times.end());
     std::vector<Stretch> out;
     for (int64_t t : times) {
-        if (out.empty() || t - out.back().hi > kBreakAfterMs) out.push_back({t, t, 0, 0});
-        else out.back().hi = t;
+        if (out.empty() || t - out.back().hi > kBreakAfterMs) out.push_back({t, t, t, t, 0, 0});
+        else out.back().hi = out.back().last = t;
     }
     for (auto& s : out) {
         if (s.hi - s.lo < kMinSpanMs) {
@@ -111,7 +112,7 @@ std::string render_chart(const std::vector<ChartItem>& items, size_t max_points)
                            same_day ? end.substr(11) : end);
         if (i + 1 < stretches.size()) {
             const double bx = s.x0 + s.width + 4;
-            const int64_t gap_min = (stretches[i + 1].lo - s.hi) / 60000;
+            const int64_t gap_min = (stretches[i + 1].first - s.last) / 60000;
             svg += fmt::format("<rect class=\"gap\" x=\"{:.1f}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", bx, kTop, kBreakWidth - 8,
                                kLaneHeight * int(lanes.size()));
             svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">+{}</text>\n", bx + (kBreakWidth - 8) / 2.0,
