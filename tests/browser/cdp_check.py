@@ -171,7 +171,9 @@ PROBE = """(() => {
 BATCH_PROBE = """(() => {
   const table = document.getElementById('bundles');
   const button = table.querySelector('th button[data-key="rank"]');
+  const t0 = performance.now();
   button.click();
+  const sortMs = performance.now() - t0;
   const first = table.tBodies[0].rows[0];
   const ranks = Array.from(table.tBodies[0].rows).map(r => Number(r.getAttribute('data-rank')));
   const sorted = ranks.every((r, i) => i === 0 || ranks[i - 1] >= r);
@@ -182,7 +184,7 @@ BATCH_PROBE = """(() => {
   const onlyCritical = visible.every(r => r.getAttribute('data-rank') === '4');
   const expected = ranks.filter(r => r === 4).length;
   const link = first.querySelector('a').getAttribute('href');
-  return JSON.stringify({sorted: sorted, sortedAttr: table.getAttribute('data-sorted'), onlyCritical: onlyCritical,
+  return JSON.stringify({rows: ranks.length, sort_ms: Math.round(sortMs), sorted: sorted, sortedAttr: table.getAttribute('data-sorted'), onlyCritical: onlyCritical,
                          shown: Number(document.getElementById('shown').textContent), expected: expected,
                          rowLinkTarget: !!document.getElementById(link.slice(1))});
 })()"""
@@ -221,15 +223,15 @@ def main():
         result["dom_content_loaded_ms"] = round(timing["domContentLoadedEventEnd"])
         result["load_event_ms"] = round(timing["loadEventEnd"])
         probe = json.loads(browser.send("Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, session=session)["result"]["value"])
-        if args.batch:
-            result["batch"] = json.loads(browser.send("Runtime.evaluate", {"expression": BATCH_PROBE, "returnByValue": True},
-                                                      session=session)["result"]["value"])
         if args.screenshot:
             import base64
             shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
             with open(args.screenshot, "wb") as f:
                 f.write(shot)
             result["screenshot"] = screenshot_stats(shot)
+        if args.batch:
+            result["batch"] = json.loads(browser.send("Runtime.evaluate", {"expression": BATCH_PROBE, "returnByValue": True},
+                                                      session=session)["result"]["value"])
         time.sleep(0.2)   # late console messages and requests
         try:
             browser.send("Runtime.evaluate", {"expression": "1"}, session=session, timeout=5)
