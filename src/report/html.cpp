@@ -55,11 +55,10 @@ std::string runs_html(const std::vector<const Segment*>& runs) {
                       "<th>Outcome</th></tr></thead><tbody>\n";
     for (const Segment* s : runs) out += run_row(*s, runs.size());
     out += "</tbody></table>\n";
-    const Segment& latest = *runs.back();
-    out += fmt::format("<div class=\"run\"><h4>{}</h4>\n{}</div>\n", html_escape(run_label(latest, runs.size())), run_facts(latest));
-    for (size_t i = 0; i + 1 < runs.size(); ++i)
-        out += fmt::format("<details class=\"run\"><summary>{}</summary>\n{}</details>\n", html_escape(run_label(*runs[i], runs.size())),
-                           run_facts(*runs[i]));
+    // The metadata of each run, latest first, collapsed: the findings come before the details.
+    for (size_t i = runs.size(); i-- > 0;)
+        out += fmt::format("<details class=\"run\"><summary>{}: metadata{}</summary>\n{}</details>\n",
+                           html_escape(run_label(*runs[i], runs.size())), runs[i]->last_error ? " and last error" : "", run_facts(*runs[i]));
     return out;
 }
 

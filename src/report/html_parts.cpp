@@ -30,7 +30,9 @@ std::string remediation_step(std::string_view step) {
     for (const auto& piece : split_commands(step)) {
         if (piece.command) {
             text += "<code class=\"inline\">" + html_escape(piece.text) + "</code>";
-            blocks += command_block(piece.text);
+            // A cmdlet named alone ("repeat the Set-Service step") is no command to copy; a script
+            // to run (".\SetupAssist.ps1") is.
+            if (piece.text.find(' ') != std::string::npos || piece.text.starts_with(".\\")) blocks += command_block(piece.text);
         } else {
             text += html_escape(piece.text);
         }
