@@ -21,15 +21,6 @@ namespace extriage {
 
 namespace {
 
-std::string file_meta(const FileSummary& file) {
-    std::string what = fmt::format("{}, {} records", file.parser, file.records);
-    if (!file.server.empty()) what += ", server " + file.server;
-    if (!file.channel.empty()) what += ", channel " + file.channel;
-    if (file.age_days > kOldLogDays)
-        what += fmt::format("; the log ends {}, {} days ago", format_time(file.last_time_ms, file.last_time_is_utc), file.age_days);
-    return what;
-}
-
 std::string run_row(const Segment& s, size_t runs_in_file) {
     return fmt::format("<tr><td>{}</td><td>{}-{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(run_label(s, runs_in_file)),
                        s.first_line, s.last_line, html_escape(format_time(s.start_ms, s.time_is_utc)),
@@ -84,12 +75,7 @@ std::string not_checked_html(const AnalysisResult& result, const Outline& o, con
             out += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", html_escape(c.check), remediation_step(c.command));
         out += "</table>\n";
     }
-    if (o.hidden_below_min_severity)
-        out += fmt::format("<p>{} finding{} below --min-severity {} hidden.</p>\n", o.hidden_below_min_severity,
-                           o.hidden_below_min_severity == 1 ? "" : "s", level_name(options.min_severity));
-    if (o.hidden_earlier_runs)
-        out += fmt::format("<p>{} finding{} of earlier runs hidden (--all-runs shows them).</p>\n", o.hidden_earlier_runs,
-                           o.hidden_earlier_runs == 1 ? "" : "s");
+    for (const auto& note : hidden_notes(o, options)) out += fmt::format("<p>{}</p>\n", html_escape(note));
     return out.empty() ? out : "<h2 id=\"not-checked\">Not checked</h2>\n" + out;
 }
 
@@ -209,7 +195,7 @@ std::string render_html(const AnalysisResult& result, const std::vector<Diagnost
     for (size_t i = 0; i < o.sections.size(); ++i) {
         const FileSection& s = o.sections[i];
         out += fmt::format("<section class=\"file\" id=\"file-{}\">\n<h2>{}</h2>\n<p class=\"meta\">{}</p>\n", i, html_escape(s.file->path),
-                           html_escape(file_meta(*s.file)));
+                           html_escape(file_description(*s.file)));
         out += headline_html(s.headline, "");
         out += runs_html(s.runs);
         for (const auto& of : s.findings) out += finding_html(*of.finding, of.role, anchor[of.finding]);

@@ -103,9 +103,7 @@ std::string render_markdown(const AnalysisResult& result, const std::vector<Diag
                            count(Level::info));
     out += "\n\n";
     for (const auto& s : o.sections) {
-        std::string meta = fmt::format("{}, {} records", s.file->parser, s.file->records);
-        if (!s.file->server.empty()) meta += ", server " + s.file->server;
-        out += fmt::format("## {}\n\n_{}_\n\n", md_escape(s.file->path), md_escape(meta));
+        out += fmt::format("## {}\n\n_{}_\n\n", md_escape(s.file->path), md_escape(file_description(*s.file)));
         out += md_headline(s.headline) + "\n";
         for (const auto& of : s.findings) out += md_finding(*of.finding);
         for (const auto& [run, n] : s.shown_elsewhere)
@@ -118,8 +116,10 @@ std::string render_markdown(const AnalysisResult& result, const std::vector<Diag
         lines.pop_back();
         out += md_code_block(lines, "text") + "\n";
     }
-    if (!result.missing_inputs.empty() || !result.live_checks.empty()) {
+    const auto hidden = hidden_notes(o, options);
+    if (!result.missing_inputs.empty() || !result.live_checks.empty() || !hidden.empty()) {
         out += "## Not checked\n\n";
+        for (const auto& note : hidden) out += fmt::format("- {}\n", md_escape(note));
         for (const auto& m : result.missing_inputs)
             out += fmt::format("- Missing input: **{}**: {} (where: {})\n", md_escape(m.what), md_escape(m.why), md_escape(m.where));
         for (const auto& c : result.live_checks) out += fmt::format("- Needs the live server: {}: {}\n", md_escape(c.check), md_step(c.command));
