@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
     auto* timeline = app.add_subcommand("timeline", "One time-ordered view (UTC) of setup runs, errors, events and findings");
     timeline->add_option("paths", paths, "Files, folders or bundles; - reads standard input")->required();
     timeline->add_option("--format", format, "Output format (html: with a chart of the runs, events and findings)")
-        ->check(CLI::IsMember({"text", "json", "html"}))->capture_default_str();
+        ->check(CLI::IsMember({"text", "json", "html", "md"}))->capture_default_str();
     timeline->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
     timeline->add_option("--parser", parser_name, parser_help);
     timeline->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 1024));
@@ -302,6 +302,7 @@ int main(int argc, char** argv) {
             auto diag_list = diags.snapshot();
             const std::string report = format == "json"   ? render_timeline_json(tl, diag_list)
                                        : format == "html" ? render_timeline_html(tl, diag_list)
+                                       : format == "md"   ? render_timeline_markdown(tl, diag_list)
                                                           : render_timeline_text(tl, {}, output.empty() && use_color(color));
             print_diags(diag_list);
             if (!write_output(output, report)) return kExitError;

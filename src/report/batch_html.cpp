@@ -85,8 +85,14 @@ std::string batch_headline(const std::vector<BundleSummary>& all) {
         if (!common || c.first > common->first || (c.first == common->first && c.second->severity > common->second->severity)) common = &c;
     std::string out = fmt::format("<section class=\"headline {} s-{}\" id=\"headline\">\n", failed ? "o-failed" : "o-none",
                                   common ? level_name(common->second->severity) : "none");
-    out += fmt::format("<p class=\"outcome\">{} {} of {} bundle{} with a setup log: the latest setup run failed</p>\n",
-                       outcome_badge(failed ? "failed" : "succeeded"), failed, with_setup, with_setup == 1 ? "" : "s");
+    if (failed)
+        out += fmt::format("<p class=\"outcome\">{} {} of {} bundle{} with a setup log: the latest setup run failed</p>\n",
+                           outcome_badge("failed"), failed, with_setup, with_setup == 1 ? "" : "s");
+    else if (with_setup)
+        out += fmt::format("<p class=\"outcome\">No latest setup run failed ({} bundle{} with a setup log)</p>\n", with_setup,
+                           with_setup == 1 ? "" : "s");
+    else
+        out += "<p class=\"outcome\">No bundle holds a setup log.</p>\n";
     if (common) {
         const Finding& f = *common->second;
         out += fmt::format("<p class=\"cause\">{} Most common cause: {} <span class=\"rule\">[{}]</span> ({} of {} bundle{})</p>\n",

@@ -62,8 +62,9 @@ std::string render_html(const AnalysisResult& result, const std::vector<Diagnost
 std::string render_timeline_html(const Timeline& timeline, const std::vector<Diagnostic>& diags);
 std::string render_batch_html(const BatchResult& result, const ReportOptions& options);
 
-// Markdown for tickets and chat (report/markdown.cpp, batch_markdown.cpp).
+// Markdown for tickets and chat (report/markdown.cpp, timeline_markdown.cpp, batch_markdown.cpp).
 std::string render_markdown(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
+std::string render_timeline_markdown(const Timeline& timeline, const std::vector<Diagnostic>& diags);
 std::string render_batch_markdown(const BatchResult& result, const ReportOptions& options);
 
 // Quotes a CSV field when needed (RFC 4180: ',', '"', CR or LF; quotes doubled).

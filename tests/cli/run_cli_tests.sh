@@ -121,6 +121,8 @@ expect "markdown" 1 "$exe" analyze $today --format md "$src/samples/exchange-set
 contains "markdown: headline" "$tmp/out" "**FAILED** setup run 1 of 1"
 expect "timeline html" 0 "$exe" timeline $today --format html -o "$tmp/t.html" "$src/samples/exchange-setup/unknown-error.log"
 contains "timeline html: chart" "$tmp/t.html" "<figure class=\"chart\" id=\"chart\">"
+expect "timeline md" 0 "$exe" timeline $today --format md "$src/samples/exchange-setup/unknown-error.log"
+contains "timeline md: table" "$tmp/out" "| Time | Kind | Severity | Where | What |"
 expect "batch html" 1 "$exe" batch $today --format html -o "$tmp/b.html" "$src/samples/bundles"
 contains "batch html: table" "$tmp/b.html" "<table id=\"bundles\">"
 expect "unwritable -o exits 2" 2 "$exe" analyze $today --format html -o "$tmp/no/such/dir/r.html" "$src/samples/exchange-setup/unknown-error.log"

@@ -11,6 +11,7 @@
 #include "report/html_chart.hpp"
 #include "report/html_page.hpp"
 #include "report/markup.hpp"
+#include "model/timeline.hpp"
 #include "report/report.hpp"
 
 using namespace extriage;
@@ -286,4 +287,32 @@ TEST_CASE("html: batch rows link to their bundle sections") {
     CHECK(count(html, "<script") == 1);
     const std::string md = render_batch_markdown(b, ReportOptions{});
     CHECK(md.find("| b/&lt;EX02&gt;.zip |") != std::string::npos);
+}
+
+TEST_CASE("html: hostile timeline entries appear only escaped") {
+    Timeline tl;
+    tl.analysis = hostile_result();
+    TimelineEntry e;
+    e.kind = TimelineEntry::Kind::error;
+    e.time_ms = 1730837670000;
+    e.level = Level::error;
+    e.path = tl.analysis.files.front().path;
+    e.line = 9;
+    e.text = kHostile;
+    tl.entries.push_back(e);
+    e.kind = TimelineEntry::Kind::finding;
+    e.rule_id = "t-hostile";
+    tl.entries.push_back(e);
+    const std::string html = render_timeline_html(tl, {});
+    CHECK(count(html, "<script") == 1);
+    CHECK(count(html, "<img") == 0);
+    CHECK(count(html, "<tr id=\"e-") == 2);
+    CHECK(count(html, "class=\"k-finding finding\"") == 1);
+    CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+    CHECK(html.find("data-findings=\"1\"") != std::string::npos);
+    for (char c : html) CHECK_MESSAGE((static_cast<unsigned char>(c) >= 0x20 || c == '\n'), "raw control byte in the page");
+    const std::string md = render_timeline_markdown(tl, {});
+    CHECK(without_code(md).find("<script") == std::string::npos);
+    CHECK(md.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+    for (char c : md) CHECK_MESSAGE((static_cast<unsigned char>(c) >= 0x20 || c == '\n'), "raw control byte in the Markdown");
 }
