@@ -25,7 +25,9 @@ function(golden_html_outline html max_bytes out_var)
   file(MAKE_DIRECTORY "${SCRATCH}")
   set(page "${SCRATCH}/${name}.html")
   file(WRITE "${page}" "${html}")
-  execute_process(COMMAND ${OUTLINE} ${page} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  # A relative name: under wine (the Windows build) a Unix absolute path would not resolve.
+  execute_process(COMMAND ${OUTLINE} ${name}.html WORKING_DIRECTORY "${SCRATCH}" OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "the HTML report is not well-formed (${page}):\n${err}")
   endif()
