@@ -25,7 +25,7 @@ class Browser:
         args = [chromium, "--headless", "--disable-gpu", "--remote-debugging-pipe", "--no-first-run",
                 "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
-                "--hide-scrollbars", f"--window-size={width},{height}", f"--user-data-dir={self.profile.name}"]
+                "--hide-scrollbars", "--disable-dev-shm-usage", f"--window-size={width},{height}", f"--user-data-dir={self.profile.name}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")   # Chromium refuses to start its sandbox as root (CI containers)
 
