@@ -2,6 +2,7 @@
 // indices from a shared counter and write only their own slot of the result, so the merge is
 // just the slot order; the RuleSet is only read (RE2 matching is thread-safe).
 #include "app/batch.hpp"
+#include "app/report_output.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -217,8 +218,14 @@ int run_batch_command(const BatchCommand& command, const RuleSet& rules) {
     std::string out;
     if (command.format == "csv") out = render_batch_csv(result, command.report);
     else if (command.format == "jsonl") out = render_batch_jsonl(result, command.report);
+    else if (command.format == "html") out = render_batch_html(result, command.report);
+    else if (command.format == "md") out = render_batch_markdown(result, command.report);
     else out = render_batch_text(result, command.report);
-    platform::write_text(stdout, out);
+    std::string write_error;
+    if (!write_report(command.output, out, write_error)) {
+        platform::write_text(stderr, "extriage: cannot write the report: " + write_error + "\n");
+        return 2;
+    }
 
     if (options.analyze.version_advice) {
         std::string error;

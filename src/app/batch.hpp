@@ -38,11 +38,12 @@ struct BatchCommand {
     std::vector<std::string> paths;
     BatchOptions options;
     ReportOptions report;
-    std::string format = "text";             // text | csv | jsonl
+    std::string format = "text";             // text | csv | jsonl | html | md
+    std::string output;                      // -o FILE; "" = standard output
     std::optional<Level> fail_on = Level::error;   // nullopt: never fail on findings
 };
 
-// Runs it: the table goes to stdout, diagnostics to stderr (in bundle order). Returns the exit
+// Runs it: the table goes to stdout (or command.output), diagnostics to stderr (in bundle order). Returns the exit
 // code: 2 on input errors, else 1 if a visible finding is at or above fail_on, else 0.
 int run_batch_command(const BatchCommand& command, const RuleSet& rules);
 

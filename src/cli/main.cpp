@@ -12,6 +12,7 @@
 #include "app/analyze.hpp"
 #include "app/state_commands.hpp"
 #include "app/batch.hpp"
+#include "app/report_output.hpp"
 #include "advice/builds.hpp"
 #include "app/dump_records.hpp"
 #include "advice/knowledge.hpp"
@@ -38,6 +39,14 @@ constexpr int kExitError = 2;
 
 // Writes all of `s` to stdout; a closed pipe (`| head`) is not an error.
 bool write_stdout(std::string_view s) { return platform::write_text(stdout, s); }
+
+// A report to -o FILE (or stdout when none was given); a failure is reported on stderr.
+bool write_output(const std::string& path, const std::string& report) {
+    std::string error;
+    if (write_report(path, report, error)) return true;
+    platform::write_text(stderr, "extriage: cannot write the report: " + error + "\n");
+    return false;
+}
 
 void print_diags(const std::vector<Diagnostic>& diags) {
     std::string text;
@@ -120,7 +129,8 @@ int main(int argc, char** argv) {
 
     auto* analyze = app.add_subcommand("analyze", "Analyze log files, folders or bundles and report findings");
     analyze->add_option("paths", paths, "Files or folders (e.g. C:\\ExchangeSetupLogs); - reads standard input")->required();
-    analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    analyze->add_option("--format", format, "Output format (html: one self-contained page; md: Markdown for tickets)")
+        ->check(CLI::IsMember({"text", "json", "html", "md"}))->capture_default_str();
     analyze->add_option("--fail-on", fail_on, "Exit 1 when a finding has at least this severity")
         ->check(CLI::IsMember({"info", "warning", "error", "critical", "never"}))->capture_default_str();
     analyze->add_option("--min-severity", min_severity, "Hide findings below this severity")
@@ -155,7 +165,8 @@ int main(int argc, char** argv) {
     unsigned jobs = 0;
     auto* batch = app.add_subcommand("batch", "Triage many bundles (server zips or folders) in parallel, one row each");
     batch->add_option("paths", paths, "Bundles, or folders of bundles (e.g. C:\\MS_Logs_Collection)")->required();
-    batch->add_option("--format", batch_format, "Output format")->check(CLI::IsMember({"text", "csv", "jsonl"}))->capture_default_str();
+    batch->add_option("--format", batch_format, "Output format (html: a sortable table and a section per bundle)")
+        ->check(CLI::IsMember({"text", "csv", "jsonl", "html", "md"}))->capture_default_str();
     batch->add_option("-j,--jobs", jobs, "Bundles analysed in parallel (default: hardware threads)")->check(CLI::Range(1, 1024));
     batch->add_option("--fail-on", fail_on, "Exit 1 when a finding has at least this severity")
         ->check(CLI::IsMember({"info", "warning", "error", "critical", "never"}))->capture_default_str();
@@ -195,7 +206,8 @@ int main(int argc, char** argv) {
     size_t max_entries = 100000;
     auto* timeline = app.add_subcommand("timeline", "One time-ordered view (UTC) of setup runs, errors, events and findings");
     timeline->add_option("paths", paths, "Files, folders or bundles; - reads standard input")->required();
-    timeline->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    timeline->add_option("--format", format, "Output format (html: with a chart of the runs, events and findings)")
+        ->check(CLI::IsMember({"text", "json", "html", "md"}))->capture_default_str();
     timeline->add_option("--rules", rule_dirs, "Rule folder or file (repeatable; default: the bundled rules)");
     timeline->add_option("--parser", parser_name, parser_help);
     timeline->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 1024));
@@ -203,7 +215,9 @@ int main(int argc, char** argv) {
     timeline->add_option("--max-entries", max_entries, "Keep at most this many log records in the timeline")
         ->check(CLI::Range(size_t{1}, size_t{100000000}))->capture_default_str();
     add_archive_options(timeline);
+    std::string output;
     for (auto* cmd : {analyze, batch, timeline}) {
+        cmd->add_option("-o,--output", output, "Write the report to this file instead of standard output");
         cmd->add_option("--today", today, "Date used for support-lifecycle advice (YYYY-MM-DD; default: the system date)")
             ->check(CLI::Validator(check_date, "DATE"));
         cmd->add_option("--data", data_dir, "Folder with a newer exchange-builds.tsv (default: the bundled data)")
@@ -289,8 +303,12 @@ int main(int argc, char** argv) {
             topts.max_entries = max_entries;
             Timeline tl = build_timeline(paths, *rules, diags, topts);
             auto diag_list = diags.snapshot();
-            write_stdout(format == "json" ? render_timeline_json(tl, diag_list) : render_timeline_text(tl, {}, use_color(color)));
+            const std::string report = format == "json"   ? render_timeline_json(tl, diag_list)
+                                       : format == "html" ? render_timeline_html(tl, diag_list)
+                                       : format == "md"   ? render_timeline_markdown(tl, diag_list)
+                                                          : render_timeline_text(tl, {}, output.empty() && use_color(color));
             print_diags(diag_list);
+            if (!write_output(output, report)) return kExitError;
             return diags.error_count() ? kExitError : 0;
         }
         if (*batch) {
@@ -303,6 +321,8 @@ int main(int argc, char** argv) {
             cmd.report.color = use_color(color);
             cmd.report.min_severity = *parse_level(min_severity);
             cmd.format = batch_format;
+            cmd.output = output;
+            if (!output.empty()) cmd.report.color = false;
             cmd.fail_on = fail_on == "never" ? std::nullopt : parse_level(fail_on);
             return run_batch_command(cmd, *rules);
         }
@@ -313,13 +333,25 @@ int main(int argc, char** argv) {
         ropts.brief = brief;
         ropts.min_severity = *parse_level(min_severity);
         auto diag_list = diags.snapshot();
-        if (format == "json") {
-            write_json(result, diag_list, ropts, write_stdout);
-            print_diags(diag_list);
-        } else {
-            ropts.color = use_color(color);
-            write_text(result, {}, ropts, write_stdout);
-            print_diags(diag_list);
+        ReportOutput out(output);
+        const ReportWriter to_output = [&](std::string_view piece) { out.write(piece); };
+        if (out.opened()) {
+            // Text and JSON are written while they are made (a report of 100,000 files is never held whole).
+            if (format == "json") {
+                write_json(result, diag_list, ropts, to_output);
+            } else if (format == "html") {
+                to_output(render_html(result, diag_list, ropts));
+            } else if (format == "md") {
+                to_output(render_markdown(result, diag_list, ropts));
+            } else {
+                ropts.color = output.empty() && use_color(color);
+                write_text(result, {}, ropts, to_output);
+            }
+        }
+        print_diags(diag_list);
+        if (std::string error; !out.finish(error)) {
+            platform::write_text(stderr, "extriage: cannot write the report: " + error + "\n");
+            return kExitError;
         }
         if (diags.error_count()) return kExitError;
         if (fail_on != "never") {

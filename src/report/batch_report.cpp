@@ -37,16 +37,11 @@ std::vector<BundleSummary> summaries(const BatchResult& result, const ReportOpti
 
 }  // namespace
 
-BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& options) {
+BundleSummary summarize_analysis(const AnalysisResult& analysis, const ReportOptions& options) {
     BundleSummary s;
-    s.bundle = bundle.path;
-    if (!bundle.servers.empty()) {
-        s.server = bundle.servers.front();
-        s.other_servers = bundle.servers.size() - 1;
-    }
     // The latest setup run: the latest start time; without times, the last one listed.
     const Segment* latest = nullptr;
-    for (const auto& run : bundle.analysis.runs) {
+    for (const auto& run : analysis.runs) {
         if (run.kind != "setup-run") continue;
         if (!latest || run.start_ms == kNoTime || latest->start_ms == kNoTime || run.start_ms >= latest->start_ms)
             latest = &run;
@@ -56,7 +51,7 @@ BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& 
         if (const std::string* v = latest->fact("installed_version")) s.installed_version = *v;
         s.outcome = latest->outcome.empty() ? "unknown" : latest->outcome;
     }
-    for (const Finding* f : visible_findings(bundle.analysis, options)) {
+    for (const Finding* f : visible_findings(analysis, options)) {
         switch (f->severity) {
             case Level::critical: ++s.critical; break;
             case Level::error: ++s.error; break;
@@ -68,12 +63,22 @@ BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& 
     // The latest setup run's cause (its file's headline) is the bundle's answer when it has one,
     // even if another log holds a more severe finding.
     if (latest) {
-        const Outline outline = build_outline(bundle.analysis, options);
+        const Outline outline = build_outline(analysis, options);
         for (const auto& section : outline.sections)
             if (section.file->path == latest->path && section.headline.top && section.headline.top->severity >= Level::error)
                 s.top = section.headline.top;
     }
-    s.files = bundle.analysis.files.size();
+    s.files = analysis.files.size();
+    return s;
+}
+
+BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& options) {
+    BundleSummary s = summarize_analysis(bundle.analysis, options);
+    s.bundle = bundle.path;
+    if (!bundle.servers.empty()) {
+        s.server = bundle.servers.front();
+        s.other_servers = bundle.servers.size() - 1;
+    }
     s.input_errors = bundle.errors;
     return s;
 }

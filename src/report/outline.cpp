@@ -209,4 +209,34 @@ Outline build_outline(const AnalysisResult& result, const ReportOptions& options
     return o;
 }
 
+const FileSection* lead_section(const Outline& outline, const Finding* top) {
+    const FileSection* best = nullptr;
+    for (const auto& s : outline.sections) {
+        if (top && s.headline.top == top) return &s;
+        if (s.headline.top && (!best || !best->headline.top || s.headline.top->severity > best->headline.top->severity)) best = &s;
+    }
+    if (best) return best;
+    return outline.sections.empty() ? nullptr : &outline.sections.front();
+}
+
+std::string file_description(const FileSummary& file) {
+    std::string what = fmt::format("{}, {} records", file.parser, file.records);
+    if (!file.server.empty()) what += ", server " + file.server;
+    // An old log may not describe the server as it is now.
+    if (file.age_days > kOldLogDays)
+        what += fmt::format("; the log ends {}, {} days ago", format_time(file.last_time_ms, file.last_time_is_utc), file.age_days);
+    return what;
+}
+
+std::vector<std::string> hidden_notes(const Outline& o, const ReportOptions& options) {
+    std::vector<std::string> out;
+    if (o.hidden_below_min_severity)
+        out.push_back(fmt::format("{} finding{} below --min-severity {} hidden.", o.hidden_below_min_severity,
+                                  o.hidden_below_min_severity == 1 ? "" : "s", level_name(options.min_severity)));
+    if (o.hidden_earlier_runs)
+        out.push_back(fmt::format("{} finding{} of earlier runs hidden (--all-runs shows them).", o.hidden_earlier_runs,
+                                  o.hidden_earlier_runs == 1 ? "" : "s"));
+    return out;
+}
+
 }  // namespace extriage

@@ -71,6 +71,19 @@ struct Outline {
 
 Outline build_outline(const AnalysisResult& result, const ReportOptions& options);
 
+// The section whose headline answers for the whole analysis (the HTML and Markdown reports show
+// it first): the one whose cause is `top` (summarize_analysis), else the first with the most
+// severe headline finding, else the first; null when there is no section.
+const FileSection* lead_section(const Outline& outline, const Finding* top);
+
+// "exchange-setup, 123 records, server EX01; the log ends 2024-11-05 20:14:35 UTC, 747 days ago":
+// what a file is, under its name in every report (the age only for logs older than kOldLogDays).
+std::string file_description(const FileSummary& file);
+
+// The sentences saying which findings the options hid ("3 findings below --min-severity error
+// hidden."), for the reports' "Not checked" part.
+std::vector<std::string> hidden_notes(const Outline& outline, const ReportOptions& options);
+
 // "setup run 2 of 3" / "MSI session 1 of 1" / "ServiceControl run 1 of 4".
 std::string run_label(const Segment& run, size_t runs_in_file);
 

@@ -1,6 +1,6 @@
-// Reporters: a terminal report for people and a JSON document for tools. Both follow the same
-// outline (report/outline.hpp): per file a headline, then findings cause first. Both are
-// deterministic: no run timestamps, no dependence on thread timing.
+// Reporters: a terminal report for people, a JSON document for tools, an HTML page and Markdown
+// to hand on. All follow the same outline (report/outline.hpp): per file a headline, then findings
+// cause first. All are deterministic: no run timestamps, no dependence on thread timing.
 #pragma once
 
 #include <cstdio>
@@ -59,14 +59,24 @@ struct BundleSummary {
 };
 
 BundleSummary summarize_bundle(const BundleResult& bundle, const ReportOptions& options);
+// The same over one analysis (bundle, server and input_errors left empty): the answer of the whole
+// analysis, which the HTML and Markdown reports put on top.
+BundleSummary summarize_analysis(const AnalysisResult& analysis, const ReportOptions& options);
 
 std::string render_batch_text(const BatchResult& result, const ReportOptions& options);
 std::string render_batch_csv(const BatchResult& result, const ReportOptions& options);     // RFC 4180
 std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& options);   // one object per bundle
 
-std::string render_batch_text(const BatchResult& result, const ReportOptions& options);
-std::string render_batch_csv(const BatchResult& result, const ReportOptions& options);     // RFC 4180
-std::string render_batch_jsonl(const BatchResult& result, const ReportOptions& options);   // one object per bundle
+// One self-contained HTML page (report/html.cpp, timeline_html.cpp, batch_html.cpp): the answer
+// on top, then the chart and the details; no network access (see report/html_page.hpp).
+std::string render_html(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
+std::string render_timeline_html(const Timeline& timeline, const std::vector<Diagnostic>& diags);
+std::string render_batch_html(const BatchResult& result, const ReportOptions& options);
+
+// Markdown for tickets and chat (report/markdown.cpp, timeline_markdown.cpp, batch_markdown.cpp).
+std::string render_markdown(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options);
+std::string render_timeline_markdown(const Timeline& timeline, const std::vector<Diagnostic>& diags);
+std::string render_batch_markdown(const BatchResult& result, const ReportOptions& options);
 
 // A CSV field: control characters escaped (terminal_text.hpp), a leading formula character made
 // inert with an apostrophe, then quoted when needed (RFC 4180: ",", '"', CR or LF; quotes doubled).

@@ -136,12 +136,7 @@ void append_headline(std::string& out, const Headline& h, const Painter& p) {
 }
 
 void append_file_header(std::string& out, const FileSummary& file, const Painter& p) {
-    std::string what = fmt::format("{}, {} records", file.parser, file.records);
-    if (!file.server.empty()) what += ", server " + file.server;
-    // An old log may not describe the server as it is now.
-    if (file.age_days > kOldLogDays)
-        what += fmt::format("; the log ends {}, {} days ago", format_time(file.last_time_ms, file.last_time_is_utc), file.age_days);
-    out += fmt::format("{}  {}\n", p.bold(printable(file.path)), p.dim(fmt::format("({})", printable(what))));
+    out += fmt::format("{}  {}\n", p.bold(printable(file.path)), p.dim(fmt::format("({})", printable(file_description(file)))));
 }
 
 void append_section(std::string& out, const FileSection& s, const ReportOptions& options, const Painter& p) {
@@ -183,12 +178,7 @@ void append_not_checked(std::string& out, const AnalysisResult& result, const Ou
         out += "  Needs the live server:\n";
         for (const auto& c : result.live_checks) out += fmt::format("    {}: {}\n", c.check, c.command);
     }
-    if (o.hidden_below_min_severity)
-        out += fmt::format("  {} finding{} below --min-severity {} hidden.\n", o.hidden_below_min_severity,
-                           o.hidden_below_min_severity == 1 ? "" : "s", level_name(options.min_severity));
-    if (o.hidden_earlier_runs)
-        out += fmt::format("  {} finding{} of earlier runs hidden (--all-runs shows them).\n", o.hidden_earlier_runs,
-                           o.hidden_earlier_runs == 1 ? "" : "s");
+    for (const auto& note : hidden_notes(o, options)) out += fmt::format("  {}\n", note);
     out += "\n";
 }
 

@@ -111,4 +111,22 @@ contains "rules list json: links" "$tmp/out" "\"links\": ["
 expect "standard input" 1 sh -c "'$exe' analyze --today 2026-11-22 --brief - < '$src/samples/exchange-setup/unknown-error.log'"
 contains "standard input: named -" "$tmp/out" "-  (exchange-setup"
 
+# -o FILE: the report goes to the file (stdout stays empty), the exit code is the analysis';
+# a file that cannot be written exits 2 with a message.
+expect "html to a file" 1 "$exe" analyze $today --format html -o "$tmp/r.html" "$src/samples/exchange-setup/unknown-error.log"
+contains "html to a file: a page" "$tmp/r.html" "<!DOCTYPE html>"
+contains "html to a file: the cause" "$tmp/r.html" "[fallback-last-error-context]"
+lacks "html to a file: nothing on stdout" "$tmp/out" "<"
+expect "markdown" 1 "$exe" analyze $today --format md "$src/samples/exchange-setup/unknown-error.log"
+contains "markdown: headline" "$tmp/out" "**FAILED** setup run 1 of 1"
+expect "timeline html" 0 "$exe" timeline $today --format html -o "$tmp/t.html" "$src/samples/exchange-setup/unknown-error.log"
+contains "timeline html: chart" "$tmp/t.html" "<figure class=\"chart\" id=\"chart\">"
+expect "timeline md" 0 "$exe" timeline $today --format md "$src/samples/exchange-setup/unknown-error.log"
+contains "timeline md: table" "$tmp/out" "| Time | Kind | Severity | Where | What |"
+expect "batch html" 1 "$exe" batch $today --format html -o "$tmp/b.html" "$src/samples/bundles"
+contains "batch html: table" "$tmp/b.html" "<table id=\"bundles\">"
+expect "unwritable -o exits 2" 2 "$exe" analyze $today --format html -o "$tmp/no/such/dir/r.html" "$src/samples/exchange-setup/unknown-error.log"
+contains "unwritable -o: message" "$tmp/err" "cannot write the report: $tmp/no/such/dir/r.html"
+expect "batch unwritable -o exits 2" 2 "$exe" batch $today --format html -o "$tmp/no/such/dir/b.html" "$src/samples/bundles"
+
 exit $fail

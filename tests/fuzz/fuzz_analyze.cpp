@@ -1,8 +1,8 @@
 // libFuzzer target for the whole analysis pipeline on one input: the bytes are sniffed exactly
 // as discover.cpp sniffs a file (identify() on the first kSniffHeadBytes), parsed from a
 // MemorySource by the parser that claimed them, run through the engine with the shipped rules,
-// correlated, given version advice and decoded error codes, and rendered as the text and the JSON
-// report. The parser targets only check what parsers hand out; this one reaches the engine,
+// correlated, given version advice and decoded error codes, and rendered as the text, JSON, HTML
+// and Markdown reports. The parser targets only check what parsers hand out; this one reaches the engine,
 // templates, correlation, the error code scanner and reporters with hostile record contents (huge
 // fields, odd timestamps, empty runs).
 // Zips are left to fuzz_archive, which needs a file on disk.
@@ -82,7 +82,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string text_all = render_text(result, diag_list, everything);
     std::string json = render_json(result, diag_list, plain);
     std::string json_all = render_json(result, diag_list, everything);
+    std::string html = render_html(result, diag_list, everything);
+    std::string md = render_markdown(result, diag_list, plain);
     // The reports must be non-empty documents; keep the strings observable so nothing is elided.
     if (text.empty() || json.empty() || json.front() != '{' || text_all.size() + json_all.size() == 0) std::abort();
+    // Nothing from the input becomes markup: the page holds its one script and no raw control byte.
+    if (html.find("<script") != html.rfind("<script") || md.empty()) std::abort();
+    for (char c : html)
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n') std::abort();
     return 0;
 }

@@ -1,46 +1,37 @@
-# One golden test: runs `extriage dump-records`, `extriage analyze --format json` and the text
-# report (`extriage analyze --color never`) on a sample and compares the output with
-# <case>.records.txt, <case>.findings.json and <case>.report.txt.
+# One golden test: runs `extriage dump-records`, `extriage analyze --format json`, the text report
+# (`extriage analyze --color never`), the Markdown report and the HTML report on a sample and
+# compares the output with <case>.records.txt, <case>.findings.json, <case>.report.txt,
+# <case>.report.md and <case>.report.html.txt (the HTML's structure as html_outline prints it,
+# which also checks that every element is closed and that no event handler or foreign link got
+# in). The HTML report of one sample must stay under 300 KB.
 # Set UPDATE_GOLDEN=1 in the environment to rewrite the expected files (then review the diff).
-# Inputs: EXE, SAMPLE (relative to WORKDIR), EXPECTED_PREFIX, WORKDIR; CRLF=ON folds the CRLF line
-# ends of a Windows build's output to LF, so that both builds compare with the same golden files.
-foreach(kind records findings report)
+# Inputs: EXE, SAMPLE (relative to WORKDIR), EXPECTED_PREFIX, WORKDIR, OUTLINE (html_outline),
+# SCRATCH (a folder for the HTML); CRLF=ON folds the CRLF line ends of a Windows build's output
+# to LF, so that both builds compare with the same golden files.
+include(${CMAKE_CURRENT_LIST_DIR}/golden_compare.cmake)
+set(common --fail-on never --color never --today 2026-11-22)
+foreach(kind records findings report md html)
+  set(outline OFF)
   if(kind STREQUAL "records")
     set(args dump-records ${SAMPLE})
     set(expected "${EXPECTED_PREFIX}.records.txt")
   elseif(kind STREQUAL "findings")
-    set(args analyze --format json --fail-on never --color never --today 2026-11-22 ${SAMPLE})
+    set(args analyze --format json ${common} ${SAMPLE})
     set(expected "${EXPECTED_PREFIX}.findings.json")
-  else()
-    set(args analyze --fail-on never --color never --today 2026-11-22 ${SAMPLE})
+  elseif(kind STREQUAL "report")
+    set(args analyze ${common} ${SAMPLE})
     set(expected "${EXPECTED_PREFIX}.report.txt")
+  elseif(kind STREQUAL "md")
+    set(args analyze --format md ${common} ${SAMPLE})
+    set(expected "${EXPECTED_PREFIX}.report.md")
+  else()
+    set(args analyze --format html ${common} ${SAMPLE})
+    set(expected "${EXPECTED_PREFIX}.report.html.txt")
+    set(outline ON)
   endif()
-  execute_process(COMMAND ${EXE} ${args} WORKING_DIRECTORY ${WORKDIR}
-                  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
-  # Exit 2 is allowed: dirty samples are expected to produce input diagnostics.
-  if(CRLF)
-    string(REPLACE "\r\n" "\n" out "${out}")
+  golden_run("${args}" out)
+  if(outline)
+    golden_html_outline("${out}" 307200 out)
   endif()
-  if(NOT rc MATCHES "^[012]$")
-    message(FATAL_ERROR "${EXE} ${args} crashed or failed (${rc}):\n${err}")
-  endif()
-  if(DEFINED ENV{UPDATE_GOLDEN} AND "$ENV{UPDATE_GOLDEN}" STREQUAL "1")
-    get_filename_component(dir "${expected}" DIRECTORY)
-    file(MAKE_DIRECTORY "${dir}")
-    file(WRITE "${expected}" "${out}")
-    message(STATUS "updated ${expected}")
-    continue()
-  endif()
-  if(NOT EXISTS "${expected}")
-    message(FATAL_ERROR "missing golden file ${expected}; run with UPDATE_GOLDEN=1 and review it")
-  endif()
-  file(READ "${expected}" want)
-  if(NOT want STREQUAL out)
-    set(actual "${CMAKE_CURRENT_BINARY_DIR}/golden-actual")
-    file(MAKE_DIRECTORY "${actual}")
-    get_filename_component(name "${expected}" NAME)
-    file(WRITE "${actual}/${name}" "${out}")
-    execute_process(COMMAND diff -u "${expected}" "${actual}/${name}" OUTPUT_VARIABLE d)
-    message(FATAL_ERROR "golden mismatch for ${SAMPLE} (${kind}):\n${d}\n(UPDATE_GOLDEN=1 ctest -R golden rewrites it)")
-  endif()
+  golden_compare("${out}" "${expected}" "${SAMPLE} (${kind})")
 endforeach()
