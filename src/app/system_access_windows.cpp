@@ -205,7 +205,7 @@ public:
         status = AccessStatus::ok;
         std::vector<unsigned char> buffer(64 * 1024);
         DWORD resume = 0;
-        for (;;) {
+        for (int pass = 0; pass < 1000; ++pass) {   // bounded: each round returns some services or grows the buffer
             DWORD needed = 0, count = 0;
             const BOOL done = EnumServicesStatusExW(manager.h, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL, buffer.data(),
                                                     static_cast<DWORD>(buffer.size()), &needed, &count, &resume, nullptr);
@@ -225,7 +225,13 @@ public:
                 out.push_back(std::move(info));
             }
             if (rc == ERROR_SUCCESS) break;
-            if (count == 0) buffer.resize(std::max<size_t>(buffer.size() * 2, needed));
+            if (count == 0) {
+                if (buffer.size() >= (64u << 20)) {
+                    status = AccessStatus::error;
+                    break;
+                }
+                buffer.resize(std::max<size_t>(buffer.size() * 2, needed));
+            }
         }
         return out;
     }
