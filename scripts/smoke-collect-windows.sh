@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Smoke test of the Windows build's live-server commands under wine (issue 14): on a wine prefix
 # of its own, set up as a small Exchange server (setup key, a setup log in C:\ExchangeSetupLogs,
-# a pending file rename), it runs
-#   1. extriage.exe collect --out X.zip: must succeed, say what it could not read (wine has no
-#      "MSExchange Management" log), and write a zip that the Linux build's `analyze` reads: exit 1
-#      (findings), the snapshot and the setup log among the files, the pending reboot and the
-#      log's MSI 1603 found;
+# a reboot pending, and a product named like Exchange installed with Windows Installer whose
+# cached .msi is then deleted from C:\Windows\Installer), it runs
+#   1. extriage.exe collect --out X.zip: must succeed, say what it could not read (wine cannot
+#      export event logs), and write a zip that the Linux build's `analyze` reads: exit 1
+#      (findings), the snapshot and the setup log among the files, the pending reboot, the missing
+#      cached package (found through the Windows Installer API) and the log's MSI 1603 found;
 #   2. extriage.exe check --target CU15: must print the readiness verdict line, "not ready" (the
 #      pending reboot blocks), and exit 1.
+# Needs wixl (Debian's wixl package) to build the .msi.
 #
 #   scripts/smoke-collect-windows.sh LINUX_EXTRIAGE WINDOWS_EXTRIAGE_EXE WORK_DIR
 set -euo pipefail
@@ -30,8 +32,37 @@ wine_run reg add "$setup" /v OwaVersion /t REG_SZ /d 15.2.1544.4 /f >/dev/null
 for v in MsiProductMajor:15 MsiProductMinor:2 MsiBuildMajor:1544 MsiBuildMinor:4; do
     wine_run reg add "$setup" /v "${v%%:*}" /t REG_DWORD /d "${v#*:}" /f >/dev/null
 done
-wine_run reg add 'HKLM\SYSTEM\CurrentControlSet\Control\Session Manager' /v PendingFileRenameOperations \
-    /t REG_MULTI_SZ /d '\??\C:\Windows\Temp\old.dll' /f >/dev/null
+# A pending reboot as Component Based Servicing marks it (wine itself carries out, and then
+# deletes, a PendingFileRenameOperations value whenever it starts afresh).
+wine_run reg add 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending' /f >/dev/null
+# A per-machine product whose name says Exchange, installed by Windows Installer, its cached .msi
+# then deleted: what FixInstallerCache repairs.
+cat >"$work/product.wxs" <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="{6E1C2F0A-3B7D-4C59-9A11-0E57A1A5B001}" Name="Microsoft Exchange Server smoke test" Language="1033"
+           Version="15.2.1544.4" Manufacturer="extriage tests" UpgradeCode="{6E1C2F0A-3B7D-4C59-9A11-0E57A1A5B002}">
+    <Package InstallerVersion="200" Compressed="yes" InstallScope="perMachine"/>
+    <Media Id="1" Cabinet="payload.cab" EmbedCab="yes"/>
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFiles64Folder">
+        <Directory Id="INSTALLDIR" Name="extriage-smoke">
+          <Component Id="Payload" Guid="{6E1C2F0A-3B7D-4C59-9A11-0E57A1A5B003}" Win64="yes">
+            <File Id="PayloadFile" Source="payload.txt"/>
+          </Component>
+        </Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="Main" Level="1"><ComponentRef Id="Payload"/></Feature>
+  </Product>
+</Wix>
+EOF
+echo "extriage smoke test" >"$work/payload.txt"
+(cd "$work" && wixl -a x64 -o product.msi product.wxs)
+wine_run msiexec /i "Z:${work//\//\\}\\product.msi" /qn
+cached=("$EXTRIAGE_WINEPREFIX"/drive_c/windows/Installer/*.msi)
+[[ -f "${cached[0]}" ]] || fail "msiexec left no cached package in C:\\windows\\Installer"
+rm -f "${cached[@]}"
 mkdir -p "$EXTRIAGE_WINEPREFIX/drive_c/ExchangeSetupLogs"
 cp "$root/samples/exchange-setup/msi-install-1603.log" "$EXTRIAGE_WINEPREFIX/drive_c/ExchangeSetupLogs/ExchangeSetup.log"
 
@@ -58,6 +89,7 @@ print(f"  analyze of the collected zip: parsers {sorted(p for p in parsers if p)
 assert "system-state" in parsers, parsers
 assert "exchange-setup" in parsers, parsers
 assert "state-pending-reboot" in rules, rules
+assert "state-installer-cache-missing" in rules, rules
 assert "msi-install-fatal-1603" in rules, rules   # the setup log's own finding
 EOF
 
