@@ -122,7 +122,7 @@ if grep -qE '^ZLIB_(DLL|WINAPI):[A-Z]+=1' "$work/build-libarchive/CMakeCache.txt
 fi
 cp "$work/build-libarchive/libarchive/libarchive_static.a" "$prefix/lib/libarchive.a"
 cp "$libarchive/libarchive/archive.h" "$libarchive/libarchive/archive_entry.h" "$prefix/include/"
-version="$(sed -n 's/^#define ARCHIVE_VERSION_ONLY_STRING "\(.*\)"/\1/p' "$libarchive/libarchive/archive.h")"
+version="$(sed -n 's/^#define[[:space:]]*ARCHIVE_VERSION_ONLY_STRING[[:space:]]*"\(.*\)"/\1/p' "$libarchive/libarchive/archive.h")"
 # Static only: consumers must not see archive.h's dllimport declarations.
 cat >"$prefix/lib/pkgconfig/libarchive.pc" <<EOF
 prefix=$prefix
@@ -143,6 +143,20 @@ cp -r /usr/lib/cmake/doctest "$prefix/lib/cmake/"
 sed -i 's|^set(_IMPORT_PREFIX "/usr")|get_filename_component(_IMPORT_PREFIX "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)|' \
     "$prefix/lib/cmake/doctest/doctestTargets.cmake"
 grep -q '"/usr"' "$prefix/lib/cmake/doctest/doctestTargets.cmake" && { echo "doctest's CMake files still name /usr" >&2; exit 1; }
+
+# --- Every .pc file names its prefix through ${pcfiledir}, never as an absolute path: the cache
+# key does not include the folder, so a prefix built in one place and copied or moved to another
+# (a CI cache restored elsewhere) must still point at itself. With the build folder's absolute
+# path, a moved prefix's `-L` pointed nowhere, CMake's pkg_check_modules then searched its
+# default paths for `-lz` and took the sysroot's import library libz.dll.a (CMake on MinGW
+# prefers .dll.a to .a), and extriage.exe imported zlib1.dll.
+for pc in "$prefix"/lib/pkgconfig/*.pc; do
+    sed -i -e "s|$prefix|\${pcfiledir}/../..|g" "$pc"
+done
+if grep -l "$prefix" "$prefix"/lib/pkgconfig/*.pc; then
+    echo "the .pc files above still name $prefix" >&2
+    exit 1
+fi
 
 # Done: the marker the cache check looks for.
 ls "$work"/*.dsc | xargs -n1 basename >"$prefix/debian-sources.txt"

@@ -6,7 +6,9 @@
 #   scripts/build-windows.sh [--compare-with LINUX_EXTRIAGE] [BUILD_DIR]      (default: build-win)
 #
 #   --compare-with EXE   also check that the Windows build's JSON equals EXE's (a Linux build)
-#                        for every sample and corpus log (scripts/compare-windows-linux.sh)
+#                        for every sample and corpus log (scripts/compare-windows-linux.sh), and
+#                        that EXE reads the zip extriage.exe collect writes under wine
+#                        (scripts/smoke-collect-windows.sh)
 # Environment:
 #   WINDEPS_CACHE        where built dependencies are kept, one folder per set of Debian versions
 #                        (default: ~/.cache/extriage-windeps); a warm cache skips their build
@@ -64,7 +66,10 @@ mkdir -p "$cache"
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 log "configuring $build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" \
+# --fresh: a kept build folder's CMakeCache.txt holds the libraries found for the prefix it was
+# first configured with (pkg_check_modules caches each one's path): after a cache key change, or
+# with a prefix whose .pc files pointed elsewhere, it would go on linking those.
+cmake --fresh -S "$root" -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" \
     -DWINDEPS_PREFIX="$prefix" -DCMAKE_BUILD_TYPE=Release -DEXTRIAGE_WARNINGS_AS_ERRORS=ON "${launcher[@]}" >/dev/null
 log "building"
 cmake --build "$build" -j"$jobs"
@@ -73,7 +78,7 @@ exe="$build/src/app/extriage.exe"
 imports="$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^\tDLL Name: //p' | tr '[:upper:]' '[:lower:]' | sort -u | tr '\n' ' ')"
 for dll in $imports; do
     case "$dll" in
-        kernel32.dll | advapi32.dll | shell32.dll | msvcrt.dll | user32.dll | bcrypt.dll) ;;
+        kernel32.dll | advapi32.dll | shell32.dll | msvcrt.dll | user32.dll | bcrypt.dll | msi.dll | version.dll | wevtapi.dll) ;;
         *) echo "extriage.exe imports $dll, which Windows does not have: the build is not self-contained" >&2; exit 1 ;;
     esac
 done
@@ -93,6 +98,8 @@ if [[ "${EXTRIAGE_NO_TESTS:-}" != 1 ]]; then
     if [[ -n "$compare_with" ]]; then
         log "comparing with the Linux build $compare_with"
         bash "$root/scripts/compare-windows-linux.sh" "$compare_with" "$root/scripts/wine-run.sh $exe"
+        log "collect and check under wine, the zip read by the Linux build"
+        bash "$root/scripts/smoke-collect-windows.sh" "$compare_with" "$exe" "$build/smoke-collect"
     fi
 fi
 

@@ -65,7 +65,7 @@ void add_tree(SystemAccess& sys, ZipWriter& zip, const std::string& dir, const s
     auto entries = sys.list_dir(dir, s);
     if (s == AccessStatus::denied || s == AccessStatus::error) {
         ++sum.skipped;
-        progress(fmt::format("  could not list {} ({})", dir, s == AccessStatus::denied ? "access denied" : "read error"));
+        progress(fmt::format("  could not read {}: {}", dir, s == AccessStatus::denied ? "access denied" : "read error"));
         return;
     }
     for (const auto& e : entries) {
@@ -77,7 +77,7 @@ void add_tree(SystemAccess& sys, ZipWriter& zip, const std::string& dir, const s
         AccessResult data = sys.read_file(path, kMaxFileBytes);
         if (!data.ok() || !zip.add(zip_name(prefix, e.name), data.value)) {
             ++sum.skipped;
-            progress(fmt::format("  could not read {}{}", path, data.error.empty() ? "" : " (" + data.error + ")"));
+            progress(fmt::format("  could not read {}: {}", path, data.error.empty() ? "not added to the zip" : data.error));
             continue;
         }
         ++sum.files;
@@ -99,7 +99,7 @@ CollectSummary collect_bundle(SystemAccess& sys, const std::string& zip_path,
 
     progress("Reading the server state (registry, services, installer cache)...");
     SystemState state = collect_state(sys);
-    for (const auto& u : state.unreadable) progress(fmt::format("  could not read {} ({})", u.item, u.reason));
+    for (const auto& u : state.unreadable) progress(fmt::format("  could not read {}: {}", u.item, u.reason));
 
     progress(R"(Collecting C:\ExchangeSetupLogs...)");
     add_tree(sys, zip, R"(C:\ExchangeSetupLogs)", server + "/ExchangeSetupLogs", 0, sum, progress);
@@ -117,7 +117,7 @@ CollectSummary collect_bundle(SystemAccess& sys, const std::string& zip_path,
         if (!data.ok() || !zip.add(fmt::format("{}/EventLogs/{}.evtx", server, channel), data.value)) {
             ++sum.skipped;
             state.unreadable.push_back({fmt::format("event log {}", channel), data.error.empty() ? "export failed" : data.error});
-            progress(fmt::format("  could not export {}{}", channel, data.error.empty() ? "" : " (" + data.error + ")"));
+            progress(fmt::format("  could not read event log {}: {}", channel, data.error.empty() ? "export failed" : data.error));
             continue;
         }
         ++sum.files;

@@ -184,18 +184,51 @@ void collect_services(Collector& c, SystemState& st) {
     c.note(s, "services", {});
 }
 
-// Get-InstallerPackages: every product and patch under Installer\UserData\S-1-5-18 whose display
-// name is Exchange's (or Lync, Server Speech, Unified Communications, as SetupAssist filters).
+// The products SetupAssist's Get-InstallerPackages keeps: Exchange's, and Lync, Server Speech and
+// Unified Communications (UCMA), whose packages Exchange setup also needs.
+bool wanted_product(std::string_view name) {
+    return icontains(name, "Exchange") || icontains(name, "Microsoft Lync Server") ||
+           icontains(name, "Microsoft Server Speech") || icontains(name, "Microsoft Unified Communications");
+}
+
+StatePackage state_package(SystemAccess& sys, const InstallerPackage& p) {
+    StatePackage out{p.display_name, p.product_code, p.patch_code, p.local_package, std::nullopt};
+    if (!p.local_package.empty()) out.present = sys.file_exists(p.local_package);
+    return out;
+}
+
+// Through the Windows Installer API (what FixInstallerCache asks): the wanted products and every
+// patch of theirs. False when the API is not there or failed: the registry is read instead.
+bool collect_installer_cache_api(Collector& c, SystemState& st) {
+    AccessStatus s = AccessStatus::ok;
+    std::string error;
+    const std::vector<InstallerPackage> all = c.sys().installer_packages(s, error);
+    if (s == AccessStatus::missing) return false;
+    if (s != AccessStatus::ok) {   // noted, and the registry may still say
+        c.note(s, "Windows Installer products and patches", error);
+        return false;
+    }
+    std::vector<std::string> kept;   // product codes of the wanted products
+    for (const auto& p : all)
+        if (p.patch_code.empty() && wanted_product(p.display_name)) {
+            kept.push_back(p.product_code);
+            st.packages.push_back(state_package(c.sys(), p));
+        }
+    for (const auto& p : all)
+        if (!p.patch_code.empty() && std::find(kept.begin(), kept.end(), p.product_code) != kept.end())
+            st.packages.push_back(state_package(c.sys(), p));
+    return true;
+}
+
+// Get-InstallerPackages' way, from the registry: every product and patch under
+// Installer\UserData\S-1-5-18 whose display name is wanted.
 void collect_installer_cache(Collector& c, SystemState& st) {
-    auto wanted = [](std::string_view name) {
-        return icontains(name, "Exchange") || icontains(name, "Microsoft Lync Server") ||
-               icontains(name, "Microsoft Server Speech") || icontains(name, "Microsoft Unified Communications");
-    };
+    if (collect_installer_cache_api(c, st)) return;
     const std::string products = join_path(kInstallerUserData, "Products");
     for (const auto& packed : c.subkeys(products)) {
         const std::string props = join_path(join_path(products, packed), "InstallProperties");
         AccessResult name = c.sys().reg_value(props, "DisplayName");
-        if (!name.ok() || !wanted(name.value)) continue;
+        if (!name.ok() || !wanted_product(name.value)) continue;
         const std::string product_code = unpack_installer_guid(packed);
         AccessResult local = c.sys().reg_value(props, "LocalPackage");
         StatePackage p{name.value, product_code, "", local.value, std::nullopt};
@@ -253,7 +286,9 @@ void collect_volumes(Collector& c, SystemState& st) {
     auto volume = [&](const char* role, const std::string& path) {
         if (path.size() < 3 || path[1] != ':') return;
         const std::string root = path.substr(0, 3);
-        st.volumes.push_back({role, root, c.sys().free_bytes(root)});
+        std::optional<uint64_t> free = c.sys().free_bytes(root);
+        if (!free) c.note(AccessStatus::error, fmt::format("free space on {}", root), "the system did not give it");
+        st.volumes.push_back({role, root, free});
     };
     volume("install", st.install_path);
     volume("logs", R"(C:\ExchangeSetupLogs)");

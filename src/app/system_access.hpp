@@ -2,8 +2,8 @@
 // the registry (HKLM/HKCU), services, files, event-log export and identity. The collector's logic
 // (collect_state.cpp, collect_bundle.cpp) only talks to this interface, so unit tests run it against
 // a fake (tests/unit/fake_system.hpp) and the Windows build supplies the real one
-// (make_local_system_access; on other platforms it returns null and the commands say they need
-// Windows). Every call is read-only.
+// (make_local_system_access, system_access_windows.cpp; on other platforms it returns null and the
+// commands say they need Windows). Every call is read-only and nothing asks for elevation.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,14 @@ struct ServiceInfo {
     std::string status;           // Running, Stopped, StartPending, StopPending, Paused...
 };
 
+// A product or patch registered with Windows Installer, as its API reports it.
+struct InstallerPackage {
+    std::string product_code;     // "{GUID}"
+    std::string patch_code;       // "{GUID}" for a patch, empty for a product
+    std::string display_name;     // the product's name, or the patch's display name
+    std::string local_package;    // the cached .msi/.msp (C:\Windows\Installer\...), empty when not registered
+};
+
 struct DirEntry {
     std::string name;
     bool is_dir = false;
@@ -46,7 +54,14 @@ public:
     virtual bool reg_key_exists(std::string_view key) = 0;
     virtual std::vector<std::string> reg_subkeys(std::string_view key, AccessStatus& status) = 0;
 
+    // Every service; status is denied/error when the list, or some service's start type (left
+    // empty then), could not be read.
     virtual std::vector<ServiceInfo> services(AccessStatus& status) = 0;
+
+    // The per-machine products registered with Windows Installer and the patches of each, with
+    // their cached packages (MsiEnumProductsEx/MsiEnumPatchesEx). status missing: this system
+    // offers no Windows Installer API to ask, and the caller reads the registry instead.
+    virtual std::vector<InstallerPackage> installer_packages(AccessStatus& status, std::string& error) = 0;
 
     virtual bool file_exists(std::string_view path) = 0;
     virtual std::vector<DirEntry> list_dir(std::string_view path, AccessStatus& status) = 0;
@@ -67,8 +82,8 @@ public:
     virtual std::string now_utc_iso() = 0;   // "2026-11-20T09:14:03Z"
 };
 
-// The running machine's implementation, or null where extriage cannot read a live server (not
-// Windows). The Windows implementation lives with the Windows build.
+// The running machine's implementation (system_access_windows.cpp), or null where extriage cannot
+// read a live server (not Windows: system_access_unsupported.cpp).
 std::unique_ptr<SystemAccess> make_local_system_access();
 
 }  // namespace extriage

@@ -1,8 +1,6 @@
 // make_local_system_access() where there is no live Exchange server to read: every platform but
-// Windows. The Windows build replaces this file with the Win32 implementation (registry, service
-// control manager, EvtExportLog). Until that implementation exists the Windows build uses this
-// one too, so that extriage.exe links (collect and check then say they cannot read the server);
-// the file with the Win32 implementation brings back `#ifndef _WIN32` here.
+// Windows, whose implementation is system_access_windows.cpp.
+#ifndef _WIN32
 #include "app/system_access.hpp"
 
 namespace extriage {
@@ -10,3 +8,4 @@ namespace extriage {
 std::unique_ptr<SystemAccess> make_local_system_access() { return nullptr; }
 
 }  // namespace extriage
+#endif

@@ -26,6 +26,9 @@ public:
     std::map<std::string, std::string> versions;       // lower(path) -> file version
     std::vector<ServiceInfo> service_list;
     std::map<std::string, std::string> event_logs;     // channel -> exported bytes
+    std::vector<InstallerPackage> installer;           // what the Windows Installer API lists
+    AccessStatus installer_status = AccessStatus::missing;   // missing: no API, the registry is read
+    std::string installer_error;
     bool elevated = true;
 
     void set(const std::string& key, const std::string& name, const std::string& value) {
@@ -59,6 +62,11 @@ public:
     std::vector<ServiceInfo> services(AccessStatus& status) override {
         status = AccessStatus::ok;
         return service_list;
+    }
+    std::vector<InstallerPackage> installer_packages(AccessStatus& status, std::string& error) override {
+        status = installer_status;
+        error = installer_error;
+        return installer;
     }
     bool file_exists(std::string_view path) override {
         const std::string p = lower(path);

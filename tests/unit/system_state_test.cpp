@@ -102,6 +102,36 @@ TEST_CASE("collect_state reads what SetupAssist reads, and notes what it could n
     CHECK_FALSE(vc->installed);
 }
 
+TEST_CASE("collect_state asks Windows Installer for products and patches, and reads the registry when it cannot") {
+    auto f = broken_server();   // its registry lists the Exchange product with a missing .msi
+    f.installer_status = AccessStatus::ok;
+    const std::string exchange = "{CD981244-E9B8-405A-9026-6AEB9DCEF1F1}";
+    f.installer = {{exchange, "", "Microsoft Exchange Server", R"(C:\Windows\Installer\1a2b3c.msi)"},
+                   {exchange, "{11111111-2222-3333-4444-555555555555}", "Security Update for Exchange Server 2016 CU23 (KB5049233)",
+                    R"(C:\Windows\Installer\9f8e7d.msp)"},
+                   {"{AAAAAAAA-0000-0000-0000-000000000000}", "", "Notepad++", R"(C:\Windows\Installer\n.msi)"},
+                   {"{AAAAAAAA-0000-0000-0000-000000000000}", "{BBBBBBBB-0000-0000-0000-000000000000}", "Notepad++ fix", ""}};
+    f.files[test::lower(R"(C:\Windows\Installer\1a2b3c.msi)")] = "msi";
+    SystemState s = collect_state(f);
+    REQUIRE(s.packages.size() == 2);   // Notepad++ and its patch are not Exchange's
+    CHECK(s.packages[0].local_package == R"(C:\Windows\Installer\1a2b3c.msi)");
+    CHECK(s.packages[0].present == true);
+    CHECK(s.packages[1].patch_code == "{11111111-2222-3333-4444-555555555555}");
+    CHECK(s.packages[1].product_code == exchange);
+    CHECK(s.packages[1].present == false);
+
+    // The API refused: said so, and the registry's registration is used.
+    f.installer_status = AccessStatus::denied;
+    f.installer_error = "access denied";
+    s = collect_state(f);
+    REQUIRE(s.packages.size() == 1);
+    CHECK(s.packages[0].local_package == R"(C:\Windows\Installer\2d1f3a.msi)");
+    bool noted = std::any_of(s.unreadable.begin(), s.unreadable.end(), [](const StateUnreadable& u) {
+        return u.item == "Windows Installer products and patches" && u.reason == "access denied";
+    });
+    CHECK(noted);
+}
+
 TEST_CASE("a snapshot survives the JSON round trip and becomes state records") {
     auto f = broken_server();
     const std::string json = to_snapshot_json(collect_state(f));
@@ -267,6 +297,10 @@ TEST_CASE("collect_bundle writes a zip that analyze reads, snapshot included") {
     CollectSummary sum = collect_bundle(f, zip, [&](const std::string& l) { lines.push_back(l); });
     CHECK(sum.error.empty());
     CHECK(sum.skipped >= 2);   // System and MSExchange Management exports are denied
+    // Every read that failed is said, with its reason.
+    auto said = [&](const std::string& line) { return std::find(lines.begin(), lines.end(), line) != lines.end(); };
+    CHECK(said("  could not read event log System: access denied"));
+    CHECK(said(R"(  could not read HKLM\SOFTWARE\Microsoft\IIS Extensions\URL Rewrite\Version: access denied)"));
     DiagSink rule_diags;
     auto rules = std::make_unique<RuleSet>(load_rules({std::string(EXTRIAGE_TEST_SOURCE_DIR) + "/rules"}, rule_diags));
     DiagSink diags;
