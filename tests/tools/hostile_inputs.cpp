@@ -1,11 +1,16 @@
 // Hostile input generators (see hostile_inputs.hpp).
 #include "hostile_inputs.hpp"
 
-#include <fcntl.h>
 #include <stdexcept>
 #include <string_view>
+#ifdef _WIN32
+#include <filesystem>
+#include <fstream>
+#else
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 #include "evtx_writer.hpp"
 
@@ -171,6 +176,20 @@ std::string event_xml_deep_user_data(int depth) {
     return event_xml("EX01.contoso.com", "deep user data", user) + event_xml("EX01.contoso.com", "plain event", "");
 }
 
+#ifdef _WIN32
+// Windows has no *at() calls; the tests ask for a depth whose path still fits the file system.
+void make_deep_folder(const std::string& root, int depth) {
+    std::filesystem::path p = std::filesystem::u8path(root);
+    for (int i = 0; i < depth; ++i) p /= "d";
+    std::filesystem::create_directories(p);
+    std::ofstream(p / "ExchangeSetup.log", std::ios::binary) << setup_log_runs(1);
+}
+
+void remove_deep_folder(const std::string& root) {
+    std::error_code ec;
+    std::filesystem::remove_all(std::filesystem::u8path(root), ec);
+}
+#else
 void make_deep_folder(const std::string& root, int depth) {
     ::mkdir(root.c_str(), 0755);
     int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -209,6 +228,7 @@ void remove_deep_folder(const std::string& root) {
     ::close(top);
     ::rmdir(root.c_str());
 }
+#endif
 
 // --- Amplification ---
 

@@ -7,6 +7,11 @@
 #include <string>
 #include <vector>
 
+#ifdef _WIN32
+#include <windows.h>
+#include <tlhelp32.h>
+#endif
+
 #include "app/analyze.hpp"
 #include "inputs/archive.hpp"
 #include "inputs/discover.hpp"
@@ -58,7 +63,17 @@ Parsed decode_evtx(const std::string& file, const EvtxOptions& options) {
 
 size_t threads_now() {
     size_t n = 0;
+#ifdef _WIN32
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    if (snapshot == INVALID_HANDLE_VALUE) return 0;
+    THREADENTRY32 entry{};
+    entry.dwSize = sizeof entry;
+    for (BOOL more = Thread32First(snapshot, &entry); more; more = Thread32Next(snapshot, &entry))
+        if (entry.th32OwnerProcessID == GetCurrentProcessId()) ++n;
+    CloseHandle(snapshot);
+#else
     for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/task")) ++n;
+#endif
     return n;
 }
 
@@ -158,9 +173,14 @@ TEST_CASE("hostile: Event XML with <UserData> nested 45,000 deep is read without
 }
 
 TEST_CASE("hostile: a folder nested 12,000 deep is walked to a fixed depth in bounded time") {
+#ifdef _WIN32
+    constexpr int kDepth = 100;     // past the walk's limit of 64; 12,000 levels do not fit a Windows path
+#else
+    constexpr int kDepth = 12000;
+#endif
     ScratchDir dir("deep");
     const std::string root = (dir.path() / "tree").string();
-    hostile::make_deep_folder(root, 12000);
+    hostile::make_deep_folder(root, kDepth);
     dir.write("shallow/ExchangeSetup.log", hostile::setup_log_runs(2));
     DiagSink diags;
     DiscoverStats stats;
@@ -172,7 +192,8 @@ TEST_CASE("hostile: a folder nested 12,000 deep is walked to a fixed depth in bo
     REQUIRE(list.size() == 1);
     CHECK(list[0].severity == DiagSeverity::warning);
     CHECK(list[0].message.find("folder nested more than 64 levels deep") != std::string::npos);
-    CHECK(list[0].path.starts_with(root + "/d/d/"));
+    CHECK(list[0].path.starts_with(root));
+    CHECK(list[0].path.size() >= root.size() + 64 * 2);   // named by the folder where the walk stopped
 }
 
 TEST_CASE("hostile: EVTX decoded output is bounded by bytes in flight, with the same records") {

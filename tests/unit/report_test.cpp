@@ -177,7 +177,7 @@ TEST_CASE("report text: items are listed one per line, consequences indented; in
                     "          - ForestLevelNotWin2003Native: The forest level is too low.\n") != std::string::npos);
     CHECK(text.find('\x1b') == std::string::npos);
     CHECK(text.find('\x07') == std::string::npos);
-    CHECK(text.find("evil \\x1B[2J line\\x07") != std::string::npos);
+    CHECK(text.find("evil \\x1b[2J line\\x07") != std::string::npos);
 }
 
 TEST_CASE("report json: version 2 with headlines, categories, items, skipped inputs and what was not checked") {
