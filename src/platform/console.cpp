@@ -2,6 +2,7 @@
 #include "platform/console.hpp"
 
 #include <algorithm>
+#include <string>
 
 #ifdef _WIN32
 #include <io.h>
@@ -42,6 +43,15 @@ bool enable_colors(std::FILE* stream) {
 bool write_text(std::FILE* stream, std::string_view utf8) {
     HANDLE h = console_handle(stream);
     if (!h) {
+        // Redirected, stdout and stderr are in text mode: the C runtime writes each "\n" as "\r\n".
+        // Text whose lines already end in "\r\n" (CSV, RFC 4180) would get "\r\r\n": hand it "\n".
+        std::string folded;
+        if (utf8.find("\r\n") != std::string_view::npos) {
+            folded.reserve(utf8.size());
+            for (size_t i = 0; i < utf8.size(); ++i)
+                if (!(utf8[i] == '\r' && i + 1 < utf8.size() && utf8[i + 1] == '\n')) folded += utf8[i];
+            utf8 = folded;
+        }
         size_t n = std::fwrite(utf8.data(), 1, utf8.size(), stream);
         std::fflush(stream);
         return n == utf8.size();

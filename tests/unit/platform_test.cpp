@@ -254,3 +254,24 @@ TEST_CASE("process: arguments and the executable's path") {
     CHECK(file_kind(*exe, ec) == FileKind::regular);
     CHECK(path_to_u8(u8_to_path(*exe).filename()).starts_with("extriage_tests"));
 }
+
+TEST_CASE("console: redirected text keeps one CR per line end, also for text that brings its own CRLF") {
+    TempFolder dir("redirected");
+    const std::string path = dir / "out.txt";
+    std::FILE* f = fopen_u8(path, "w");   // text mode, as a redirected stdout is on Windows
+    REQUIRE(f);
+    CHECK(write_text(f, "a,b\r\nc,d\r\n"));   // CSV lines (RFC 4180)
+    CHECK(write_text(f, "report line\n"));
+    std::fclose(f);
+    std::string back;
+    std::FILE* r = fopen_u8(path, "rb");
+    REQUIRE(r);
+    char buf[256];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, r)) > 0;) back.append(buf, n);
+    std::fclose(r);
+#ifdef _WIN32
+    CHECK(back == "a,b\r\nc,d\r\nreport line\r\n");   // never "\r\r\n"
+#else
+    CHECK(back == "a,b\r\nc,d\r\nreport line\n");
+#endif
+}
