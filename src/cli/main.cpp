@@ -40,12 +40,19 @@ constexpr int kExitError = 2;
 // Writes all of `s` to stdout; a closed pipe (`| head`) is not an error.
 bool write_stdout(std::string_view s) { return platform::write_text(stdout, s); }
 
-// A report to -o FILE (or stdout when none was given); a failure is reported on stderr.
-bool write_output(const std::string& path, const std::string& report) {
+// Closes a report's output; a failure (opening, writing or closing -o FILE) is reported on stderr.
+bool finish_output(ReportOutput& out) {
     std::string error;
-    if (write_report(path, report, error)) return true;
+    if (out.finish(error)) return true;
     platform::write_text(stderr, "extriage: cannot write the report: " + error + "\n");
     return false;
+}
+
+// A report to -o FILE (or stdout when none was given).
+bool write_output(const std::string& path, const std::string& report) {
+    ReportOutput out(path);
+    out.write(report);
+    return finish_output(out);
 }
 
 void print_diags(const std::vector<Diagnostic>& diags) {
@@ -349,10 +356,7 @@ int main(int argc, char** argv) {
             }
         }
         print_diags(diag_list);
-        if (std::string error; !out.finish(error)) {
-            platform::write_text(stderr, "extriage: cannot write the report: " + error + "\n");
-            return kExitError;
-        }
+        if (!finish_output(out)) return kExitError;
         if (diags.error_count()) return kExitError;
         if (fail_on != "never") {
             Level threshold = *parse_level(fail_on);

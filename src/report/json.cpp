@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "memory_reserve.hpp"
 #include "model/version.hpp"
+#include "report/chunked_writer.hpp"
 #include "report/json_common.hpp"
 #include "report/outline.hpp"
 #include "report/report.hpp"
@@ -119,7 +119,7 @@ ordered_json finding_json(const Finding& f, std::string_view server, FindingRole
 // files never exists as one tree or one string.
 class JsonDocumentWriter {
 public:
-    explicit JsonDocumentWriter(const ReportWriter& out) : out_(out) { out_("{"); }
+    explicit JsonDocumentWriter(const ReportWriter& out) : out_(out) { out_.append("{"); }
 
     void member(std::string_view key, const ordered_json& value) {
         open_member(key);
@@ -127,21 +127,24 @@ public:
     }
     void begin_array(std::string_view key) {
         open_member(key);
-        out_("[");
+        out_.append("[");
         elements_ = 0;
     }
     void element(const ordered_json& value) {
-        out_(elements_++ ? ",\n    " : "\n    ");
+        out_.append(elements_++ ? ",\n    " : "\n    ");
         emit(value, 4);
     }
-    void end_array() { out_(elements_ ? "\n  ]" : "]"); }
-    void finish() { out_("\n}\n"); }
+    void end_array() { out_.append(elements_ ? "\n  ]" : "]"); }
+    void finish() {
+        out_.append("\n}\n");
+        out_.flush();
+    }
 
 private:
     void open_member(std::string_view key) {
-        out_(members_++ ? ",\n  " : "\n  ");
-        out_(ordered_json(std::string(key)).dump());
-        out_(": ");
+        out_.append(members_++ ? ",\n  " : "\n  ");
+        out_.append(ordered_json(std::string(key)).dump());
+        out_.append(": ");
     }
     void emit(const ordered_json& value, size_t indent) {
         // Logs can hold invalid UTF-8: replace it rather than failing the whole report.
@@ -154,11 +157,11 @@ private:
             if (c == '\n') shifted.append(indent, ' ');
         }
         escape_json_controls(shifted);   // DEL, C1 and bidi controls as \u escapes: safe on a terminal
-        out_(shifted);
-        check_memory_reserve();
+        out_.append(shifted);
+        out_.piece_done();
     }
 
-    const ReportWriter& out_;
+    ChunkedWriter out_;
     size_t members_ = 0;
     size_t elements_ = 0;
 };

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "memory_reserve.hpp"
 #include "model/run_labels.hpp"
 #include "model/version.hpp"
+#include "report/chunked_writer.hpp"
 #include "report/outline.hpp"
 #include "report/painter.hpp"
 #include "report/report.hpp"
@@ -20,7 +20,6 @@ namespace extriage {
 namespace {
 
 constexpr size_t kSkippedListed = 10;   // skipped inputs named in the text (JSON lists all)
-constexpr size_t kFlushBytes = 64 * 1024;   // report text held before it is written
 
 const std::string* fact(const Segment& s, std::string_view name) { return s.fact(name); }
 
@@ -187,18 +186,14 @@ void append_not_checked(std::string& out, const AnalysisResult& result, const Ou
 void write_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options,
                 const ReportWriter& write) {
     Painter p(options.color);
-    std::string out;
-    auto flush = [&] {
-        write(out);
-        out.clear();
-        check_memory_reserve();
-    };
+    ChunkedWriter writer(write);
+    std::string& out = writer.buffer();
     const Outline o = build_outline(result, options);
     for (const auto& s : o.sections) {
         append_section(out, s, options, p);
-        if (out.size() >= kFlushBytes) flush();
+        writer.piece_done();
     }
-    if (options.brief) return flush();
+    if (options.brief) return writer.flush();
     if (!diags.empty()) {
         out += p.bold("Problems reading inputs:") + "\n";
         for (const auto& d : diags) out += fmt::format("  {}\n", printable(d.format()));
@@ -212,7 +207,7 @@ void write_text(const AnalysisResult& result, const std::vector<Diagnostic>& dia
         out += fmt::format(" ({} critical, {} error, {} warning, {} info)", count(Level::critical), count(Level::error),
                            count(Level::warning), count(Level::info));
     out += "\n";
-    flush();
+    writer.flush();
 }
 
 std::string render_text(const AnalysisResult& result, const std::vector<Diagnostic>& diags, const ReportOptions& options) {

@@ -583,9 +583,11 @@ hostile-output)
         [[ $cmd == *csv* ]] && allow=cr
         bad="$(raw_controls "$o/out-$runs" "$allow")"
         if [[ $cmd == *"--color always"* ]]; then
-            # Our own colours are the only escapes: SGR sequences, nothing else.
-            bad="$(sed -E 's/\x1b\[[0-9;]*m//g; s/\r$//' "$o/out-$runs" | LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa9]' | head -n 1)"
-            [[ -n "$crlf" ]] || bad="$(sed -E 's/\x1b\[[0-9;]*m//g' "$o/out-$runs" | LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa9]' | head -n 1)"
+            # Our own colours are the only escapes: SGR sequences, nothing else (and CRLF line ends
+            # in the Windows build).
+            strip='s/\x1b\[[0-9;]*m//g'
+            [[ -n "$crlf" ]] && strip="$strip; s/\r\$//"
+            bad="$(sed -E "$strip" "$o/out-$runs" | LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa9]' | head -n 1)"
         fi
         [[ -z "$bad" ]] || fail "$cmd: a raw control character reached stdout: $(printf '%s' "$bad" | od -c | head -n 3)"
         bad="$(raw_controls "$o/err-$runs" "$crlf")"
